@@ -1,0 +1,113 @@
+package checks
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"time"
+)
+
+// StoreCert is a certificate from a trust store, with where it came from
+// ("/etc/ssl/certs/ca-certificates.crt", "LocalMachine\\ROOT", "login keychain").
+type StoreCert struct {
+	Cert   *x509.Certificate
+	Origin string
+}
+
+// TrustSnapshot is a trust store as read at one moment.
+type TrustSnapshot struct {
+	// Name says which store this is, for people ("Linux system bundle").
+	Name string
+	// Roots are trusted anchors.
+	Roots []StoreCert
+	// Intermediates are CA certificates the OS will use to complete a chain
+	// without trusting them (Windows "Intermediate Certification Authorities").
+	Intermediates []StoreCert
+	// Distrusted certificates are explicitly refused (Windows "Disallowed",
+	// macOS "Never Trust").
+	Distrusted []StoreCert
+}
+
+// TrustStore is what the engine needs from the operating system. Load must
+// read the store afresh on every call: a root installed while the program
+// runs must be seen by the next diagnosis.
+type TrustStore interface {
+	Load() (*TrustSnapshot, error)
+}
+
+// StaticStore is a TrustStore over a fixed set of roots (practice gateways,
+// --ca-file alone, tests).
+type StaticStore struct {
+	Name  string
+	Roots []*x509.Certificate
+}
+
+// Load returns the fixed roots.
+func (s StaticStore) Load() (*TrustSnapshot, error) {
+	snap := &TrustSnapshot{Name: s.Name}
+	for _, c := range s.Roots {
+		snap.Roots = append(snap.Roots, StoreCert{Cert: c, Origin: s.Name})
+	}
+	return snap, nil
+}
+
+// Step names a stage of the diagnosis, as the wizard shows it.
+type Step string
+
+// Steps, in the order the wizard lists them.
+const (
+	StepDNS        Step = "dns"
+	StepConnect    Step = "connect"
+	StepTLS        Step = "tls"
+	StepChain      Step = "certificate"
+	StepTrust      Step = "trust"
+	StepClock      Step = "clock"
+	StepRevocation Step = "revocation"
+)
+
+// Steps lists every step in display order.
+var Steps = []Step{StepDNS, StepConnect, StepTLS, StepChain, StepTrust, StepClock, StepRevocation}
+
+// StepState is where a step stands.
+type StepState string
+
+// Step states.
+const (
+	StepRunning StepState = "running"
+	StepPassed  StepState = "passed"
+	StepProblem StepState = "problem"
+	StepSkipped StepState = "skipped"
+)
+
+// Event is sent when a step starts or ends.
+type Event struct {
+	Step    Step
+	State   StepState
+	Elapsed time.Duration // set when the step ends
+	Note    string        // short English note for logs
+}
+
+// Options configure one diagnosis. The zero value works: the system resolver,
+// no trust store (everything untrusted), no NTP, a 10 s deadline.
+type Options struct {
+	Trust      TrustStore
+	ExtraRoots []*x509.Certificate // --ca-file, on top of Trust
+	// NTPServer is host[:port]; empty skips the clock check.
+	NTPServer string
+	// Timeout bounds the whole diagnosis.
+	Timeout time.Duration
+	// Resolver defaults to net.DefaultResolver.
+	Resolver *net.Resolver
+	// Now is this computer's clock (time.Now by default). Tests fix it.
+	Now func() time.Time
+	// HTTPClient fetches AIA, OCSP and CRL; its transport must not follow
+	// proxies the user did not set. Defaults to a client with no redirects
+	// to other schemes.
+	HTTPClient *http.Client
+	// ClientCert, when set, is offered if the gateway asks for one.
+	ClientCert *tls.Certificate
+	// OnEvent, when set, is called as each step starts and ends, from the
+	// engine's goroutines (never concurrently with itself).
+	OnEvent func(Event)
+}

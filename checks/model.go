@@ -1,0 +1,219 @@
+// Package checks is the diagnosis engine: it connects to a VPN gateway the way a
+// VPN client would and names, with a stable id, every reason the client could
+// refuse the gateway's certificate. It imports neither Fyne nor platform/: the
+// trust store comes in as a TrustStore value.
+package checks
+
+import (
+	"crypto/x509"
+	"time"
+)
+
+// ID is a finding's stable identifier. The strings are a public contract: the
+// fix guide, the JSON output and IT's scripts key on them.
+type ID string
+
+// Finding ids. Keep the strings exact.
+const (
+	OK                 ID = "ok"
+	DNSFailure         ID = "dns_failure"
+	Unreachable        ID = "unreachable"
+	Timeout            ID = "timeout"
+	NotTLS             ID = "not_tls"
+	TLSVersion         ID = "tls_version"
+	CertExpired        ID = "cert_expired"
+	CertNotYetValid    ID = "cert_not_yet_valid"
+	ClockSkew          ID = "clock_skew"
+	UntrustedRoot      ID = "untrusted_root"
+	SelfSigned         ID = "self_signed"
+	HostnameMismatch   ID = "hostname_mismatch"
+	MissingIntermed    ID = "missing_intermediate"
+	Revoked            ID = "revoked"
+	RevocationUnknown  ID = "revocation_unknown"
+	WeakSignature      ID = "weak_signature"
+	WrongUsage         ID = "wrong_usage"
+	NameConstraints    ID = "name_constraints"
+	ClientCertRequired ID = "client_cert_required"
+	TLSInterception    ID = "tls_interception"
+	ValidityTooLong    ID = "validity_too_long"
+
+	// Added beyond the first list.
+	WeakKey            ID = "weak_key"             // RSA < 2048 bits: refused by current clients
+	ClientCertRequest  ID = "client_cert_optional" // the gateway asks for, but does not demand, a device certificate
+	NTPUnavailable     ID = "ntp_unavailable"      // the true time could not be learned; validity judged by the local clock
+	Unclassified       ID = "unclassified"         // the platform verifier refused, and no specific cause explains it
+	BadInput           ID = "bad_input"            // never a report finding; used for exit status 2 in the CLI
+	ChainOrder         ID = "chain_order"          // the server sends extra or out-of-order certificates (harmless for most clients)
+	ClientCertExpired  ID = "client_cert_expired"  // reserved for the platform adapters (issue 4)
+	ClientCertUntrust  ID = "client_cert_untrusted"
+	UnexpectedCert     ID = "unexpected_certificate" // reserved for IT pre-configuration (issue 8)
+)
+
+// Severity says how much a finding matters.
+type Severity string
+
+// Severities, from worst to best.
+const (
+	Fail Severity = "fail"
+	Warn Severity = "warn"
+	Info Severity = "info"
+	Pass Severity = "pass"
+)
+
+// Evidence keys. The fix guide's placeholders ({host}, {not_after}, ...) are
+// filled from these, so they are a contract too.
+const (
+	EvHost        = "host"
+	EvPort        = "port"
+	EvStep        = "step"         // which step a timeout or error happened in
+	EvError       = "error"        // the raw error text, for IT
+	EvAddresses   = "addresses"    // resolved addresses, comma separated
+	EvTLSVersion  = "tls_version"  // e.g. "TLS 1.0"
+	EvCipher      = "cipher"       // cipher suite name
+	EvSubject     = "subject"      // the certificate the finding is about
+	EvIssuer      = "issuer"       // its issuer
+	EvRole        = "role"         // leaf, intermediate or root
+	EvNotBefore   = "not_before"   // RFC 3339
+	EvNotAfter    = "not_after"    // RFC 3339
+	EvMissingCA   = "missing_ca"   // the CA name the chain needs but nobody sent
+	EvAIAURL      = "aia_url"      // where the missing CA can be downloaded
+	EvClockOffset = "clock_offset" // human duration, e.g. "+2y3d" or "-5m"
+	EvOffsetMS    = "offset_ms"    // the same in milliseconds (signed)
+	EvNTPServer   = "ntp_server"
+	EvLocalTime   = "local_time" // RFC 3339
+	EvTrueTime    = "true_time"  // RFC 3339, by NTP
+	EvAcceptedCAs = "accepted_cas"
+	EvProduct     = "product"       // TLS inspection product name
+	EvSigAlg      = "signature_algorithm"
+	EvDNSNames    = "dns_names"     // the names a certificate is valid for
+	EvRevokedAt   = "revoked_at"    // RFC 3339
+	EvRevSource   = "source"        // ocsp, crl or stapled
+	EvURL         = "url"           // the responder or CRL address
+	EvUsage       = "usage"         // the key usages the certificate carries
+	EvLifetime    = "lifetime_days" // the leaf's lifetime in days
+	EvLimit       = "limit_days"    // the platform limit it exceeds
+	EvConstraint  = "constraint"    // the name constraint that was broken
+	EvKey         = "key"           // e.g. "RSA 1024"
+	EvPeek        = "received"      // first bytes the port sent (not_tls)
+	EvProtocol    = "protocol"      // what the port seems to speak instead (not_tls)
+)
+
+// Finding is one thing the diagnosis found. Title and Detail are the engine's
+// own English for technicians; the fix guide gives plain words in each language.
+type Finding struct {
+	ID       ID                `json:"id"`
+	Severity Severity          `json:"severity"`
+	Title    string            `json:"title"`
+	Detail   string            `json:"detail,omitempty"`
+	Evidence map[string]string `json:"evidence,omitempty"`
+	// Cert is the index in Report.Chain of the certificate the finding is
+	// about, or -1.
+	Cert int `json:"cert"`
+}
+
+// Source says where a chain certificate came from.
+type Source string
+
+// Certificate sources.
+const (
+	FromServer Source = "sent"
+	FromAIA    Source = "aia"
+	FromStore  Source = "store"
+)
+
+// ChainCert is one certificate of the chain as the engine built it: the ones
+// the server sent, then whatever was needed to reach a root.
+type ChainCert struct {
+	Subject   string    `json:"subject"`
+	Issuer    string    `json:"issuer"`
+	Serial    string    `json:"serial"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	SHA256    string    `json:"sha256"`
+	DNSNames  []string  `json:"dns_names,omitempty"`
+	IPs       []string  `json:"ip_addresses,omitempty"`
+	SigAlg    string    `json:"signature_algorithm"`
+	Key       string    `json:"key"`
+	IsCA      bool      `json:"is_ca"`
+	Source    Source    `json:"source"`
+	// Origin says more about Source: the store file or store name a root came
+	// from, or the AIA URL an intermediate was fetched from.
+	Origin string `json:"origin,omitempty"`
+	PEM    string `json:"pem"`
+
+	Cert *x509.Certificate `json:"-"`
+}
+
+// TLSInfo is what the handshake taught us.
+type TLSInfo struct {
+	Version           string   `json:"version,omitempty"`
+	Cipher            string   `json:"cipher,omitempty"`
+	ALPN              string   `json:"alpn,omitempty"`
+	ClientCertAsked   bool     `json:"client_cert_requested"`
+	ClientCertNeeded  bool     `json:"client_cert_required"`
+	AcceptedCAs       []string `json:"accepted_cas,omitempty"`
+	OCSPStapled       bool     `json:"ocsp_stapled"`
+	LegacyOnly        bool     `json:"legacy_only"` // spoke only TLS 1.1 or older
+	SentCertificates  int      `json:"sent_certificates"`
+	HandshakeError    string   `json:"handshake_error,omitempty"`
+	NegotiatedWithOld bool     `json:"-"`
+}
+
+// ClockInfo compares this computer's clock with NTP.
+type ClockInfo struct {
+	Server   string    `json:"server"`
+	OffsetMS int64     `json:"offset_ms"`
+	Local    time.Time `json:"local_time"`
+	True     time.Time `json:"true_time,omitempty"`
+	Error    string    `json:"error,omitempty"`
+	Known    bool      `json:"known"`
+}
+
+// Target is a parsed gateway address.
+type Target struct {
+	Input string `json:"input"`
+	Host  string `json:"host"` // ASCII (punycode) host, no brackets
+	Port  int    `json:"port"`
+	// Display is the host as the user typed it, Unicode kept.
+	Display string `json:"display,omitempty"`
+}
+
+// Report is the one model every renderer (text, JSON, HTML, GUI) draws from.
+type Report struct {
+	SchemaVersion int              `json:"schema_version"`
+	Tool          ToolInfo         `json:"tool"`
+	Target        Target           `json:"target"`
+	StartedAt     time.Time        `json:"started_at"`
+	DurationMS    int64            `json:"duration_ms"`
+	Primary       ID               `json:"primary"`
+	Summary       string           `json:"summary"`
+	Findings      []Finding        `json:"findings"`
+	Chain         []ChainCert      `json:"chain"`
+	TLS           TLSInfo          `json:"tls"`
+	Clock         ClockInfo        `json:"clock"`
+	Addresses     []string         `json:"addresses,omitempty"`
+	Timings       map[string]int64 `json:"timings_ms"`
+	Trust         TrustInfo        `json:"trust"`
+}
+
+// ToolInfo names the program that made a report.
+type ToolInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// TrustInfo describes the trust store the chain was judged against.
+type TrustInfo struct {
+	Store      string `json:"store"`
+	Roots      int    `json:"roots"`
+	Error      string `json:"error,omitempty"`
+	Verdict    string `json:"verdict"` // "trusted", "untrusted" or "not checked"
+	OSVerdict  string `json:"os_verdict,omitempty"`
+	AnchorFrom string `json:"anchor_from,omitempty"` // where the root the chain reached came from
+}
+
+// SchemaVersion of the JSON document.
+const SchemaVersion = 1
+
+// Version of vpndoctor; set from one place (the linker may override it).
+var Version = "0.1.0"

@@ -1,0 +1,277 @@
+package checks
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Per-step deadlines, each inside the whole diagnosis' deadline.
+const (
+	dnsBudget     = 5 * time.Second
+	connectBudget = 5 * time.Second
+	tlsBudget     = 6 * time.Second
+	ntpBudget     = 3 * time.Second
+	fetchBudget   = 4 * time.Second
+	// clientCertWait is how long we wait after a TLS 1.3 handshake for the
+	// server to refuse us for sending no client certificate.
+	clientCertWait = 700 * time.Millisecond
+)
+
+// resolve looks the host up. An IP literal needs no lookup.
+func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
+	if ip := net.ParseIP(r.target.Host); ip != nil {
+		return []string{ip.String()}, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, dnsBudget)
+	defer cancel()
+	addrs, err := r.opts.Resolver.LookupIPAddr(ctx, r.target.Host)
+	if err == nil && len(addrs) == 0 {
+		err = &net.DNSError{Err: "no addresses", Name: r.target.Host, IsNotFound: true}
+	}
+	if err != nil {
+		if isTimeout(err) || ctx.Err() != nil {
+			return nil, r.timeoutFinding(StepDNS, err)
+		}
+		f := newFinding(DNSFailure, Fail, "the server name does not resolve",
+			fmt.Sprintf("looking up %s failed: %v", r.target.Host, err), -1)
+		f.Evidence[EvError] = err.Error()
+		return nil, &f
+	}
+	out := make([]string, 0, len(addrs))
+	for _, a := range addrs {
+		out = append(out, a.IP.String())
+	}
+	return out, nil
+}
+
+// connect opens a TCP connection to the first address that answers.
+func (r *run) connect(ctx context.Context, addrs []string) (net.Conn, *Finding) {
+	var lastErr error
+	d := net.Dialer{}
+	for _, a := range addrs {
+		cctx, cancel := context.WithTimeout(ctx, connectBudget)
+		conn, err := d.DialContext(cctx, "tcp", net.JoinHostPort(a, fmt.Sprint(r.target.Port)))
+		cancel()
+		if err == nil {
+			return conn, nil
+		}
+		lastErr = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if isTimeout(lastErr) || ctx.Err() != nil {
+		return nil, r.timeoutFinding(StepConnect, lastErr)
+	}
+	what := "the connection was refused: nothing listens on that port"
+	switch {
+	case errors.Is(lastErr, syscall.ECONNREFUSED):
+	case errors.Is(lastErr, syscall.EHOSTUNREACH), errors.Is(lastErr, syscall.ENETUNREACH):
+		what = "there is no route to the server from this network"
+	default:
+		what = "the server could not be reached"
+	}
+	f := newFinding(Unreachable, Fail, "the server cannot be reached", what, -1)
+	f.Evidence[EvError] = lastErr.Error()
+	return nil, &f
+}
+
+// handshakeResult is what one TLS attempt learned.
+type handshakeResult struct {
+	state      tls.ConnectionState
+	peer       []*x509.Certificate
+	asked      bool
+	acceptable []string
+	needed     bool
+	err        error
+}
+
+// handshake runs one TLS handshake over conn the way a VPN client would, but
+// without refusing any certificate: judging it is the engine's job.
+func (r *run) handshake(ctx context.Context, conn net.Conn, legacy bool) handshakeResult {
+	var res handshakeResult
+	cfg := &tls.Config{
+		// The engine verifies the chain itself, against the user's own trust
+		// store, to say why it fails; this is never a way to connect anyway.
+		InsecureSkipVerify: true,
+		MinVersion:         tls.VersionTLS12,
+		NextProtos:         nil,
+		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+			for _, der := range raw {
+				c, err := x509.ParseCertificate(der)
+				if err != nil {
+					return fmt.Errorf("the server sent a certificate that cannot be read: %w", err)
+				}
+				res.peer = append(res.peer, c)
+			}
+			return nil
+		},
+		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+			res.asked = true
+			res.acceptable = distinguishedNames(cri.AcceptableCAs)
+			if r.opts.ClientCert != nil {
+				return r.opts.ClientCert, nil
+			}
+			return &tls.Certificate{}, nil
+		},
+	}
+	if net.ParseIP(r.target.Host) == nil {
+		cfg.ServerName = r.target.Host
+	}
+	if legacy {
+		cfg.MinVersion = tls.VersionTLS10
+		for _, s := range tls.CipherSuites() {
+			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
+		}
+		for _, s := range tls.InsecureCipherSuites() {
+			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
+		}
+	}
+	hctx, cancel := context.WithTimeout(ctx, tlsBudget)
+	defer cancel()
+	tc := tls.Client(conn, cfg)
+	res.err = tc.HandshakeContext(hctx)
+	res.state = tc.ConnectionState()
+	if res.err != nil {
+		if res.asked && r.opts.ClientCert == nil && isAlert(res.err) {
+			res.needed = true
+		}
+		return res
+	}
+	if res.asked && r.opts.ClientCert == nil && res.state.Version == tls.VersionTLS13 {
+		// In TLS 1.3 the server judges our (empty) certificate after the
+		// client has finished; its refusal arrives as an alert on first read.
+		deadline := time.Now().Add(clientCertWait)
+		if d, ok := hctx.Deadline(); ok && d.Before(deadline) {
+			deadline = d
+		}
+		_ = conn.SetReadDeadline(deadline)
+		var b [1]byte
+		if _, err := tc.Read(b[:]); err != nil && isAlert(err) {
+			res.needed = true
+			res.err = err
+		}
+	}
+	return res
+}
+
+// isAlert reports whether the server answered with a TLS alert.
+func isAlert(err error) bool {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		return true
+	}
+	return err != nil && strings.Contains(err.Error(), "remote error: tls:")
+}
+
+// alertWantsLegacy reports whether a handshake error is the server refusing
+// our protocol version or every cipher suite we offered.
+func alertWantsLegacy(err error) bool {
+	var ae tls.AlertError
+	if errors.As(err, &ae) {
+		switch ae {
+		case 70, 71, 40: // protocol_version, insufficient_security, handshake_failure
+			return true
+		}
+		return false
+	}
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "protocol version") || strings.Contains(msg, "handshake failure") ||
+		strings.Contains(msg, "no cipher suite") || isHangup(err)
+}
+
+// isHangup reports a bare end of stream or reset: the server hung up on our
+// ClientHello, which some old servers do instead of sending an alert.
+func isHangup(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
+}
+
+// sniffProtocol names what a port speaks from the first bytes it sent.
+func sniffProtocol(b []byte) string {
+	s := string(b)
+	switch {
+	case strings.HasPrefix(s, "HTTP/"):
+		return "HTTP (a web server without encryption)"
+	case strings.HasPrefix(s, "SSH-"):
+		return "SSH (remote login)"
+	case strings.HasPrefix(s, "220"):
+		return "FTP or SMTP"
+	case strings.HasPrefix(s, "+OK"):
+		return "POP3"
+	case strings.HasPrefix(s, "* OK"):
+		return "IMAP"
+	}
+	return "an unknown protocol"
+}
+
+func printable(b []byte) string {
+	var sb strings.Builder
+	for _, c := range b {
+		if c >= 0x20 && c < 0x7f {
+			sb.WriteByte(c)
+		} else {
+			fmt.Fprintf(&sb, "\\x%02x", c)
+		}
+	}
+	return sb.String()
+}
+
+func isTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func (r *run) timeoutFinding(step Step, err error) *Finding {
+	f := newFinding(Timeout, Fail, "the server did not answer in time",
+		fmt.Sprintf("no answer during the %s step within the deadline", step), -1)
+	f.Evidence[EvStep] = string(step)
+	if err != nil {
+		f.Evidence[EvError] = err.Error()
+	}
+	return &f
+}
+
+func distinguishedNames(raw [][]byte) []string {
+	var out []string
+	for _, der := range raw {
+		out = append(out, rdnString(der))
+	}
+	return out
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS13:
+		return "TLS 1.3"
+	case tls.VersionTLS12:
+		return "TLS 1.2"
+	case tls.VersionTLS11:
+		return "TLS 1.1"
+	case tls.VersionTLS10:
+		return "TLS 1.0"
+	case 0x0300:
+		return "SSL 3.0"
+	}
+	if v == 0 {
+		return ""
+	}
+	return fmt.Sprintf("0x%04x", v)
+}

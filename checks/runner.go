@@ -1,0 +1,461 @@
+package checks
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/beevik/ntp"
+)
+
+// DefaultTimeout bounds a whole diagnosis.
+const DefaultTimeout = 10 * time.Second
+
+// run holds one diagnosis in progress.
+type run struct {
+	target  Target
+	opts    Options
+	eventMu sync.Mutex
+	timeMu  sync.Mutex
+	timings map[string]int64
+}
+
+func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
+	return Finding{ID: id, Severity: sev, Title: title, Detail: detail, Evidence: map[string]string{}, Cert: cert}
+}
+
+func (r *run) addTiming(name string, d time.Duration) {
+	r.timeMu.Lock()
+	r.timings[name] = d.Milliseconds()
+	r.timeMu.Unlock()
+}
+
+func (r *run) emit(step Step, state StepState, elapsed time.Duration, note string) {
+	if r.opts.OnEvent == nil {
+		return
+	}
+	r.eventMu.Lock()
+	defer r.eventMu.Unlock()
+	r.opts.OnEvent(Event{Step: step, State: state, Elapsed: elapsed, Note: note})
+}
+
+// stepTimer starts a step and returns the function that ends it.
+func (r *run) start(step Step) func(ok bool, note string) {
+	t0 := time.Now()
+	r.emit(step, StepRunning, 0, "")
+	return func(ok bool, note string) {
+		d := time.Since(t0)
+		r.addTiming(string(step), d)
+		state := StepPassed
+		if !ok {
+			state = StepProblem
+		}
+		r.emit(step, state, d, note)
+	}
+}
+
+func (r *run) skip(steps ...Step) {
+	for _, s := range steps {
+		r.emit(s, StepSkipped, 0, "")
+	}
+}
+
+func withDefaults(o Options) Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Resolver == nil {
+		o.Resolver = net.DefaultResolver
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = defaultHTTPClient()
+	}
+	return o
+}
+
+// Run diagnoses one gateway. It always returns a report, within
+// opts.Timeout (plus a few milliseconds to write it up); a cancelled ctx ends
+// it early with what was learned so far.
+func Run(ctx context.Context, target Target, opts Options) *Report {
+	opts = withDefaults(opts)
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	r := &run{target: target, opts: opts, timings: map[string]int64{}}
+	started := opts.Now()
+	t0 := time.Now()
+	rep := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          ToolInfo{Name: "vpndoctor", Version: Version},
+		Target:        target,
+		StartedAt:     started.UTC(),
+		Chain:         []ChainCert{},
+	}
+	findings := r.diagnose(ctx, rep)
+	for i := range findings {
+		findings[i].Evidence[EvHost] = target.Host
+		findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
+	}
+	rep.Primary = choosePrimary(findings)
+	if rep.Primary == OK {
+		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
+		f.Evidence[EvHost] = target.Host
+		f.Evidence[EvPort] = strconv.Itoa(target.Port)
+		findings = append([]Finding{f}, findings...)
+	}
+	rep.Findings = findings
+	rep.Summary = summarise(rep)
+	rep.DurationMS = time.Since(t0).Milliseconds()
+	r.timings["total"] = rep.DurationMS
+	rep.Timings = r.timings
+	return rep
+}
+
+func summarise(rep *Report) string {
+	for _, f := range rep.Findings {
+		if f.ID == rep.Primary {
+			return fmt.Sprintf("%s:%d: %s", rep.Target.Host, rep.Target.Port, f.Title)
+		}
+	}
+	return ""
+}
+
+func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
+	// The clock and the trust store do not depend on the gateway: learn them
+	// while the network steps run.
+	clockCh := make(chan ClockInfo, 1)
+	go func() { clockCh <- r.checkClock(ctx) }()
+	type loaded struct {
+		pool *trustPool
+		info TrustInfo
+	}
+	trustCh := make(chan loaded, 1)
+	go func() {
+		p, info := r.loadTrust()
+		trustCh <- loaded{p, info}
+	}()
+	var findings []Finding
+	waitClock := func() ClockInfo {
+		select {
+		case c := <-clockCh:
+			rep.Clock = c
+		case <-ctx.Done():
+			rep.Clock = ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now(), Error: "the diagnosis ended before the time server answered"}
+		}
+		return rep.Clock
+	}
+	finishEarly := func(f *Finding, skipped ...Step) []Finding {
+		r.skip(skipped...)
+		waitClock()
+		return append(findings, *f)
+	}
+
+	end := r.start(StepDNS)
+	addrs, f := r.resolve(ctx)
+	rep.Addresses = addrs
+	if f != nil {
+		end(false, f.Detail)
+		return finishEarly(f, StepConnect, StepTLS, StepChain, StepTrust, StepRevocation)
+	}
+	end(true, fmt.Sprint(addrs))
+
+	end = r.start(StepConnect)
+	conn, f := r.connect(ctx, addrs)
+	if f != nil {
+		end(false, f.Detail)
+		return finishEarly(f, StepTLS, StepChain, StepTrust, StepRevocation)
+	}
+	end(true, conn.RemoteAddr().String())
+
+	end = r.start(StepTLS)
+	hs, tf := r.tlsStep(ctx, conn, addrs)
+	rep.TLS = tlsInfo(hs)
+	if len(hs.peer) == 0 {
+		end(false, rep.TLS.HandshakeError)
+		if tf == nil {
+			g := newFinding(NotTLS, Fail, "the server sent no certificate", rep.TLS.HandshakeError, -1)
+			g.Evidence[EvProtocol] = "TLS without a certificate"
+			tf = &g
+		}
+		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
+	}
+	if tf != nil {
+		findings = append(findings, *tf)
+	}
+	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
+
+	clock := waitClock()
+	lt := <-trustCh
+	rep.Trust = lt.info
+
+	end = r.start(StepChain)
+	p := r.buildPath(ctx, hs.peer, lt.pool)
+	rep.Chain = describeChain(p.links)
+	var certFindings []Finding
+	certFindings = append(certFindings, checkValidity(p.links, clock)...)
+	certFindings = append(certFindings, checkHostname(hs.peer[0], r.target.Host)...)
+	certFindings = append(certFindings, checkUsage(p.links)...)
+	certFindings = append(certFindings, checkNameConstraints(p.links, r.target.Host)...)
+	certFindings = append(certFindings, checkSignatures(p.links, p.end == endTrusted)...)
+	certFindings = append(certFindings, checkKeys(p.links)...)
+	certFindings = append(certFindings, checkLifetime(hs.peer[0])...)
+	end(!hasFail(certFindings), "")
+
+	end = r.start(StepTrust)
+	trustFindings := checkTrust(p)
+	trustFindings = append(trustFindings, checkInterception(p.links)...)
+	if !hasFail(trustFindings) && !hasFail(certFindings) {
+		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
+	}
+	rep.Trust.Verdict = "trusted"
+	if p.end != endTrusted || p.distrusted != nil {
+		rep.Trust.Verdict = "untrusted"
+	} else {
+		rep.Trust.AnchorFrom = p.links[len(p.links)-1].origin
+	}
+	end(!hasFail(trustFindings), rep.Trust.Verdict)
+
+	end = r.start(StepRevocation)
+	truth := clock.Local
+	if clock.Known {
+		truth = clock.True
+	}
+	revFindings := r.checkRevocation(ctx, p.links, hs.state.OCSPResponse, truth)
+	end(!hasFail(revFindings) && len(revFindings) == 0, "")
+
+	findings = append(findings, certFindings...)
+	findings = append(findings, trustFindings...)
+	findings = append(findings, revFindings...)
+	if clock.Error != "" && r.opts.NTPServer != "" {
+		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
+			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)
+		g.Evidence[EvNTPServer] = clock.Server
+		g.Evidence[EvError] = clock.Error
+		findings = append(findings, g)
+	}
+	return findings
+}
+
+func hasFail(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// tlsStep runs the handshake and, when the server refuses our modern
+// offer, once more with legacy versions and ciphers to learn what it speaks.
+func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (handshakeResult, *Finding) {
+	defer conn.Close()
+	hs := r.handshake(ctx, conn, false)
+	if hs.err == nil || len(hs.peer) > 0 && hs.needed {
+		return hs, clientCertFinding(hs)
+	}
+	var rh tls.RecordHeaderError
+	if asRecordHeader(hs.err, &rh) {
+		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
+			fmt.Sprintf("the server answered with %q, which is not TLS", printable(rh.RecordHeader[:])), -1)
+		f.Evidence[EvPeek] = printable(rh.RecordHeader[:])
+		f.Evidence[EvProtocol] = sniffProtocol(rh.RecordHeader[:])
+		return hs, &f
+	}
+	if isTimeout(hs.err) || ctx.Err() != nil {
+		return hs, r.timeoutFinding(StepTLS, hs.err)
+	}
+	if hs.needed {
+		return hs, clientCertFinding(hs)
+	}
+	if alertWantsLegacy(hs.err) {
+		start := time.Now()
+		conn2, f := r.connect(ctx, addrs)
+		if f == nil {
+			old := r.handshake(ctx, conn2, true)
+			conn2.Close()
+			r.addTiming("tls_legacy", time.Since(start))
+			if old.err == nil || len(old.peer) > 0 {
+				old.err = nil
+				v := tlsVersionName(old.state.Version)
+				g := newFinding(TLSVersion, Fail, "the server only speaks an outdated TLS version",
+					fmt.Sprintf("the server refused TLS 1.2 and 1.3 (%v) but accepted %s with %s", hs.err, v, tls.CipherSuiteName(old.state.CipherSuite)), -1)
+				g.Evidence[EvTLSVersion] = v
+				g.Evidence[EvCipher] = tls.CipherSuiteName(old.state.CipherSuite)
+				g.Evidence[EvError] = hs.err.Error()
+				if old.state.Version >= tls.VersionTLS12 {
+					g.Title = "the server shares no modern cipher suite with current clients"
+				}
+				return old, &g
+			}
+		}
+	}
+	if isHangup(hs.err) {
+		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
+			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", hs.err), -1)
+		f.Evidence[EvProtocol] = "none (the server closed the connection)"
+		f.Evidence[EvError] = hs.err.Error()
+		return hs, &f
+	}
+	f := newFinding(TLSVersion, Fail, "no secure connection could be agreed with the server",
+		fmt.Sprintf("the TLS handshake failed: %v", hs.err), -1)
+	f.Evidence[EvTLSVersion] = "unknown"
+	f.Evidence[EvError] = hs.err.Error()
+	return hs, &f
+}
+
+func asRecordHeader(err error, out *tls.RecordHeaderError) bool {
+	for e := err; e != nil; {
+		if rh, ok := e.(tls.RecordHeaderError); ok {
+			*out = rh
+			return true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
+
+func clientCertFinding(hs handshakeResult) *Finding {
+	if !hs.asked {
+		return nil
+	}
+	cas := "(any)"
+	if len(hs.acceptable) > 0 {
+		cas = joinNames(hs.acceptable)
+	}
+	if hs.needed {
+		f := newFinding(ClientCertRequired, Fail, "the gateway requires a certificate from this device",
+			fmt.Sprintf("the gateway refused the connection without a client certificate; it accepts certificates from: %s", cas), -1)
+		f.Evidence[EvAcceptedCAs] = cas
+		return &f
+	}
+	f := newFinding(ClientCertRequest, Info, "the gateway asks for a device certificate but does not require one",
+		fmt.Sprintf("accepted issuers: %s", cas), -1)
+	f.Evidence[EvAcceptedCAs] = cas
+	return &f
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += "; "
+		}
+		out += n
+	}
+	return out
+}
+
+func tlsInfo(hs handshakeResult) TLSInfo {
+	t := TLSInfo{
+		Version:          tlsVersionName(hs.state.Version),
+		ClientCertAsked:  hs.asked,
+		ClientCertNeeded: hs.needed,
+		AcceptedCAs:      hs.acceptable,
+		OCSPStapled:      len(hs.state.OCSPResponse) > 0,
+		SentCertificates: len(hs.peer),
+		ALPN:             hs.state.NegotiatedProtocol,
+		LegacyOnly:       hs.state.Version != 0 && hs.state.Version < tls.VersionTLS12,
+	}
+	if hs.state.CipherSuite != 0 {
+		t.Cipher = tls.CipherSuiteName(hs.state.CipherSuite)
+	}
+	if hs.err != nil {
+		t.HandshakeError = hs.err.Error()
+	}
+	return t
+}
+
+// checkClock asks the NTP server how wrong this computer's clock is.
+func (r *run) checkClock(ctx context.Context) ClockInfo {
+	end := r.start(StepClock)
+	ci := ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now().UTC()}
+	if r.opts.NTPServer == "" {
+		ci.Error = "no time server configured"
+		r.emit(StepClock, StepSkipped, 0, ci.Error)
+		return ci
+	}
+	budget := ntpBudget
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < budget {
+		budget = time.Until(d)
+	}
+	resp, err := ntp.QueryWithOptions(r.opts.NTPServer, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
+	if err == nil {
+		err = resp.Validate()
+	}
+	if err != nil {
+		ci.Error = err.Error()
+		end(true, "time server unavailable")
+		return ci
+	}
+	ci.Known = true
+	ci.Local = r.opts.Now().UTC()
+	ci.OffsetMS = resp.ClockOffset.Milliseconds()
+	ci.True = ci.Local.Add(resp.ClockOffset)
+	off := resp.ClockOffset
+	end(off < skewWarn && off > -skewWarn, humanOffset(-off))
+	return ci
+}
+
+// loadTrust reads the trust store afresh and adds --ca-file roots.
+func (r *run) loadTrust() (*trustPool, TrustInfo) {
+	pool := &trustPool{}
+	info := TrustInfo{Verdict: "not checked"}
+	if r.opts.Trust != nil {
+		snap, err := r.opts.Trust.Load()
+		if err != nil {
+			info.Error = err.Error()
+		}
+		if snap != nil {
+			info.Store = snap.Name
+			pool.roots = append(pool.roots, snap.Roots...)
+			pool.intermediates = snap.Intermediates
+			pool.distrusted = snap.Distrusted
+		}
+	}
+	for _, c := range r.opts.ExtraRoots {
+		pool.roots = append(pool.roots, StoreCert{Cert: c, Origin: "--ca-file"})
+	}
+	info.Roots = len(pool.roots)
+	return pool, info
+}
+
+// crossCheck asks Go's own verifier, which platform verifiers resemble, for
+// its verdict on the chain our analysis found sound. A refusal no specific
+// check explains becomes an "unclassified" finding carrying the raw error.
+func crossCheck(p path, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo) []Finding {
+	if p.end != endTrusted {
+		return nil
+	}
+	roots := x509.NewCertPool()
+	inter := x509.NewCertPool()
+	for i, l := range p.links {
+		if i == len(p.links)-1 {
+			roots.AddCert(l.cert)
+		} else if i > 0 {
+			inter.AddCert(l.cert)
+		}
+	}
+	when := clock.Local
+	if clock.Known {
+		when = clock.True
+	}
+	_, err := sent[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host,
+		CurrentTime: when, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}})
+	if err == nil {
+		return nil
+	}
+	f := newFinding(Unclassified, Fail, "the certificate chain is refused for a reason not classified", err.Error(), 0)
+	f.Evidence[EvError] = err.Error()
+	return []Finding{f}
+}
