@@ -38,15 +38,15 @@ const (
 	ValidityTooLong    ID = "validity_too_long"
 
 	// Added beyond the first list.
-	WeakKey            ID = "weak_key"             // RSA < 2048 bits: refused by current clients
-	ClientCertRequest  ID = "client_cert_optional" // the gateway asks for, but does not demand, a device certificate
-	NTPUnavailable     ID = "ntp_unavailable"      // the true time could not be learned; validity judged by the local clock
-	Unclassified       ID = "unclassified"         // the platform verifier refused, and no specific cause explains it
-	BadInput           ID = "bad_input"            // never a report finding; used for exit status 2 in the CLI
-	ChainOrder         ID = "chain_order"          // the server sends extra or out-of-order certificates (harmless for most clients)
-	ClientCertExpired  ID = "client_cert_expired"  // reserved for the platform adapters (issue 4)
-	ClientCertUntrust  ID = "client_cert_untrusted"
-	UnexpectedCert     ID = "unexpected_certificate" // reserved for IT pre-configuration (issue 8)
+	WeakKey           ID = "weak_key"             // RSA < 2048 bits: refused by current clients
+	ClientCertRequest ID = "client_cert_optional" // the gateway asks for, but does not demand, a device certificate
+	NTPUnavailable    ID = "ntp_unavailable"      // the true time could not be learned; validity judged by the local clock
+	Unclassified      ID = "unclassified"         // the platform verifier refused, and no specific cause explains it
+	BadInput          ID = "bad_input"            // never a report finding; used for exit status 2 in the CLI
+	ChainOrder        ID = "chain_order"          // the server sends extra or out-of-order certificates (harmless for most clients)
+	ClientCertExpired ID = "client_cert_expired"  // reserved for the platform adapters (issue 4)
+	ClientCertUntrust ID = "client_cert_untrusted"
+	UnexpectedCert    ID = "unexpected_certificate" // reserved for IT pre-configuration (issue 8)
 )
 
 // Severity says how much a finding matters.
@@ -83,7 +83,7 @@ const (
 	EvLocalTime   = "local_time" // RFC 3339
 	EvTrueTime    = "true_time"  // RFC 3339, by NTP
 	EvAcceptedCAs = "accepted_cas"
-	EvProduct     = "product"       // TLS inspection product name
+	EvProduct     = "product" // TLS inspection product name
 	EvSigAlg      = "signature_algorithm"
 	EvDNSNames    = "dns_names"     // the names a certificate is valid for
 	EvRevokedAt   = "revoked_at"    // RFC 3339
