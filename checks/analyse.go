@@ -419,7 +419,9 @@ func dnsAllowed(ca *x509.Certificate, name string) (bool, string) {
 // subdomains, ".example.com" only subdomains.
 func domainMatch(name, constraint string) bool {
 	constraint = strings.ToLower(constraint)
-	name = strings.TrimPrefix(name, "*.")
+	if strings.HasPrefix(name, "*.") {
+		name = name[1:] // a wildcard covers subdomains only
+	}
 	if strings.HasPrefix(constraint, ".") {
 		return strings.HasSuffix(name, constraint)
 	}
@@ -442,5 +444,37 @@ func checkLifetime(leaf *x509.Certificate) []Finding {
 	certEvidence(&f, leaf, "leaf")
 	f.Evidence[EvLifetime] = fmt.Sprint(days)
 	f.Evidence[EvLimit] = fmt.Sprint(limit)
+	return []Finding{f}
+}
+
+// checkSentOrder notes certificates the server sends that are not part of
+// the path, or sends out of order. Most clients cope; some old ones do not,
+// and it often means a forgotten certificate in the gateway's bundle.
+func checkSentOrder(sent []*x509.Certificate, links []link) []Finding {
+	inPath := map[string]bool{}
+	for _, l := range links {
+		inPath[string(l.cert.Raw)] = true
+	}
+	var extra []string
+	for _, c := range sent {
+		if !inPath[string(c.Raw)] {
+			extra = append(extra, displayName(c.Subject))
+		}
+	}
+	outOfOrder := false
+	for i := 0; i+1 < len(sent) && i+1 < len(links); i++ {
+		if links[i+1].source == FromServer && !sameCert(sent[i+1], links[i+1].cert) {
+			outOfOrder = true
+		}
+	}
+	if len(extra) == 0 && !outOfOrder {
+		return nil
+	}
+	detail := "the server sends its certificates out of order"
+	if len(extra) > 0 {
+		detail = fmt.Sprintf("the server sends certificates that are not part of the chain: %s", strings.Join(extra, "; "))
+	}
+	f := newFinding(ChainOrder, Info, "the server's certificate list is untidy", detail, -1)
+	f.Evidence[EvSubject] = strings.Join(extra, "; ")
 	return []Finding{f}
 }

@@ -211,6 +211,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	end = r.start(StepTrust)
 	trustFindings := checkTrust(p)
 	trustFindings = append(trustFindings, checkInterception(p.links)...)
+	trustFindings = append(trustFindings, checkSentOrder(hs.peer, p.links)...)
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
 		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
 	}
