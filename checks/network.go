@@ -203,17 +203,17 @@ func sniffProtocol(b []byte) string {
 	s := string(b)
 	switch {
 	case strings.HasPrefix(s, "HTTP/"):
-		return "HTTP (a web server without encryption)"
+		return "HTTP"
 	case strings.HasPrefix(s, "SSH-"):
-		return "SSH (remote login)"
+		return "SSH"
 	case strings.HasPrefix(s, "220"):
-		return "FTP or SMTP"
+		return "FTP/SMTP"
 	case strings.HasPrefix(s, "+OK"):
 		return "POP3"
 	case strings.HasPrefix(s, "* OK"):
 		return "IMAP"
 	}
-	return "an unknown protocol"
+	return "unknown"
 }
 
 func printable(b []byte) string {

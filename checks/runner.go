@@ -181,7 +181,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		end(false, rep.TLS.HandshakeError)
 		if tf == nil {
 			g := newFinding(NotTLS, Fail, "the server sent no certificate", rep.TLS.HandshakeError, -1)
-			g.Evidence[EvProtocol] = "TLS without a certificate"
+			g.Evidence[EvProtocol] = "TLS"
 			tf = &g
 		}
 		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
@@ -300,7 +300,7 @@ func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (hands
 	if isHangup(hs.err) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
 			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", hs.err), -1)
-		f.Evidence[EvProtocol] = "none (the server closed the connection)"
+		f.Evidence[EvProtocol] = "none"
 		f.Evidence[EvError] = hs.err.Error()
 		return hs, &f
 	}

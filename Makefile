@@ -1,0 +1,65 @@
+# vpndoctor: `make run` opens the app, `make test` runs every test.
+# Both install what they need on a fresh Debian machine (Debian packages
+# through apt-get, Go modules through the module proxy).
+
+GO      ?= go
+BIN     := bin/vpndoctor
+VERSION := $(shell sed -n 's/^var Version = "\(.*\)"/\1/p' checks/model.go)
+
+# What Fyne needs to build (cgo, OpenGL, X11) and what the tests use.
+BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+              libxinerama-dev libxi-dev libxxf86vm-dev
+TEST_DEBS  := xvfb ca-certificates
+SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
+BENCH_DEBS := openssl hyperfine
+CHROME_DEBS := chromium fonts-noto-cjk
+
+.PHONY: all deps build run test vet fmt-check cross bench screenshots report-shots clean
+
+all: build
+
+deps:
+	@scripts/ensure-debs.sh $(BUILD_DEBS)
+
+build: deps
+	$(GO) build -o $(BIN) ./cmd/vpndoctor
+
+# Opens the wizard; with no VPN configured it starts on a practice gateway.
+run: build
+	./$(BIN) --demo auto
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+vet: deps
+	$(GO) vet ./...
+
+# The engine, platform adapters and the CLI also build for Windows and macOS
+# without cgo (the wizard is left out with -tags nogui).
+cross:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null ./cmd/vpndoctor
+	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null ./cmd/vpndoctor
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet ./checks/... ./platform/...
+	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./checks/... ./platform/...
+
+test: deps fmt-check
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+	$(GO) vet ./...
+	$(MAKE) --no-print-directory cross
+	$(GO) test -race -count=1 ./...
+
+bench: build
+	@scripts/ensure-debs.sh $(BENCH_DEBS)
+	bench/compare.sh
+
+screenshots: build
+	@scripts/ensure-debs.sh $(SHOT_DEBS)
+	scripts/screenshots.sh
+
+report-shots: build
+	@scripts/ensure-debs.sh $(CHROME_DEBS)
+	scripts/report-shots.sh
+
+clean:
+	rm -rf bin screenshots report-shots bench/out

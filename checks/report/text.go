@@ -1,0 +1,185 @@
+// Package report renders a diagnosis (checks.Report) for people: the text
+// the CLI prints and the helpdesk pastes, the JSON document, and the HTML
+// file for IT. Every format is drawn from the same Report.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
+)
+
+// View says how a report is shown: language, whose OS steps, which zone.
+type View struct {
+	Lang guide.Lang
+	OS   guide.OS
+	Loc  *time.Location
+	// Facts are this computer's facts (platform.Facts as strings), added to
+	// the JSON and HTML documents when set.
+	Facts map[string]string
+}
+
+func (v View) loc() *time.Location {
+	if v.Loc == nil {
+		return time.Local
+	}
+	return v.Loc
+}
+
+func (v View) ja() bool { return v.Lang == guide.Lang("ja") }
+
+// tr picks the Japanese or English wording.
+func (v View) tr(ja, en string) string {
+	if v.ja() {
+		return ja
+	}
+	return en
+}
+
+// primaryFinding is the finding the headline is about.
+func primaryFinding(rep *checks.Report) checks.Finding {
+	for _, f := range rep.Findings {
+		if f.ID == rep.Primary {
+			return f
+		}
+	}
+	return checks.Finding{ID: rep.Primary, Evidence: map[string]string{}}
+}
+
+// Guide returns the fix-guide text for a finding in this view.
+func Guide(f checks.Finding, v View) guide.Text {
+	t, err := guide.For(string(f.ID), v.Lang, v.OS, f.Evidence, v.loc())
+	if err != nil {
+		// A finding the guide does not know yet still says something true.
+		return guide.Text{Headline: f.Title, Meaning: f.Detail}
+	}
+	return t
+}
+
+// Headline is the one plain sentence for the primary cause.
+func Headline(rep *checks.Report, v View) string {
+	return Guide(primaryFinding(rep), v).Headline
+}
+
+var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: "WARN", checks.Info: "INFO", checks.Pass: "PASS"}
+
+// WriteText prints the report for a terminal: the headline and what to do,
+// then the findings, then the chain.
+func WriteText(w io.Writer, rep *checks.Report, v View) error {
+	var b strings.Builder
+	pf := primaryFinding(rep)
+	g := Guide(pf, v)
+	mark := "✔"
+	if rep.Primary != checks.OK {
+		mark = "✘"
+	}
+	fmt.Fprintf(&b, "%s %s\n", mark, g.Headline)
+	if g.Meaning != "" {
+		fmt.Fprintf(&b, "\n%s\n", g.Meaning)
+	}
+	if g.SideLabel != "" {
+		fmt.Fprintf(&b, "%s\n", g.SideLabel)
+	}
+	if len(g.Steps) > 0 {
+		fmt.Fprintf(&b, "\n%s (%s):\n", v.tr("対処の手順", "What to do"), osName(v))
+		for i, s := range g.Steps {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
+		}
+	}
+	if g.TellIT != "" && rep.Primary != checks.OK {
+		fmt.Fprintf(&b, "\n%s: %s\n", v.tr("IT 担当者に伝えること", "Tell IT"), g.TellIT)
+	}
+	fmt.Fprintf(&b, "\n%s %s:%d  (%s, %d ms)\n", v.tr("確認した接続先:", "Checked:"), rep.Target.Host, rep.Target.Port,
+		formatTime(rep.StartedAt, v), rep.DurationMS)
+	fmt.Fprintf(&b, "\n%s\n", v.tr("結果の一覧:", "Findings:"))
+	for _, f := range rep.Findings {
+		fmt.Fprintf(&b, "  %-4s %-22s %s\n", severityMark[f.Severity], f.ID, f.Title)
+		if f.Detail != "" {
+			fmt.Fprintf(&b, "       %s\n", f.Detail)
+		}
+	}
+	if len(rep.Chain) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", v.tr("証明書チェーン:", "Certificate chain:"))
+		for i, c := range rep.Chain {
+			writeCert(&b, i, c, rep, v)
+		}
+	}
+	writeFacts(&b, rep, v)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeCert(b *strings.Builder, i int, c checks.ChainCert, rep *checks.Report, v View) {
+	fmt.Fprintf(b, "  %d %s\n", i, c.Subject)
+	fmt.Fprintf(b, "    %-9s %s\n", v.tr("発行者", "issuer"), c.Issuer)
+	fmt.Fprintf(b, "    %-9s %s .. %s (%s)\n", v.tr("有効期間", "valid"), formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))
+	if len(c.DNSNames) > 0 || len(c.IPs) > 0 {
+		fmt.Fprintf(b, "    %-9s %s\n", v.tr("名前", "names"), strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", "))
+	}
+	fmt.Fprintf(b, "    %-9s %s, %s\n", v.tr("鍵/署名", "key/sig"), c.Key, c.SigAlg)
+	fmt.Fprintf(b, "    %-9s %s\n", "sha256", c.SHA256)
+	src := string(c.Source)
+	if c.Origin != "" {
+		src += " (" + c.Origin + ")"
+	}
+	fmt.Fprintf(b, "    %-9s %s\n", v.tr("入手元", "source"), src)
+}
+
+func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
+	fmt.Fprintln(b)
+	if rep.TLS.Version != "" {
+		fmt.Fprintf(b, "TLS: %s, %s\n", rep.TLS.Version, rep.TLS.Cipher)
+	}
+	if rep.Clock.Known {
+		fmt.Fprintf(b, "%s %s (NTP %s)\n", v.tr("時計のずれ:", "Clock offset:"), time.Duration(rep.Clock.OffsetMS)*time.Millisecond, rep.Clock.Server)
+	} else if rep.Clock.Error != "" {
+		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計:", "Clock:"), v.tr("確認できませんでした", "not checked"), rep.Clock.Error)
+	}
+	if rep.Trust.Store != "" {
+		fmt.Fprintf(b, "%s %s, %d %s, %s\n", v.tr("信頼ストア:", "Trust store:"), rep.Trust.Store, rep.Trust.Roots, v.tr("件のルート", "roots"), rep.Trust.Verdict)
+	}
+}
+
+// daysLeft says how long a certificate remains valid, judged at the true
+// time when the clock was checked.
+func daysLeft(c checks.ChainCert, rep *checks.Report, v View) string {
+	now := rep.StartedAt
+	if rep.Clock.Known {
+		now = rep.Clock.True
+	}
+	d := int(c.NotAfter.Sub(now).Hours() / 24)
+	switch {
+	case now.Before(c.NotBefore):
+		return v.tr("まだ有効になっていません", "not valid yet")
+	case d < 0:
+		return fmt.Sprintf(v.tr("%d 日前に期限切れ", "expired %d days ago"), -d)
+	}
+	return fmt.Sprintf(v.tr("残り %d 日", "%d days left"), d)
+}
+
+func formatTime(t time.Time, v View) string {
+	if t.IsZero() {
+		return "-"
+	}
+	t = t.In(v.loc())
+	if v.ja() {
+		return t.Format("2006年1月2日 15:04 MST")
+	}
+	return t.Format("2 Jan 2006 15:04 MST")
+}
+
+func osName(v View) string {
+	names := map[guide.OS][2]string{
+		guide.Windows: {"Windows", "Windows"}, guide.MacOS: {"Mac", "macOS"}, guide.Linux: {"Linux", "Linux"},
+		guide.IOS: {"iPhone / iPad", "iPhone / iPad"}, guide.Android: {"Android", "Android"},
+	}
+	n, ok := names[v.OS]
+	if !ok {
+		return string(v.OS)
+	}
+	return v.tr(n[0], n[1])
+}
