@@ -174,6 +174,9 @@ func humanOffset(d time.Duration) string {
 		sign, d = "-", -d
 	}
 	const day = 24 * time.Hour
+	if d >= day {
+		d = d.Round(time.Hour) // NTP round trips leave milliseconds that would read as "1y364d"
+	}
 	years := d / (365 * day)
 	d -= years * 365 * day
 	days := d / day

@@ -281,7 +281,7 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 func realOptions(sys systemInfo, f checkFlags) (checks.Options, error) {
 	opts := checks.Options{Trust: sys.trust, NTPServer: f.ntp}
 	if opts.NTPServer == "" {
-		opts.NTPServer = sys.ntpServer
+		opts.NTPServer = sys.facts().NTPServer
 	}
 	if opts.NTPServer == "" {
 		opts.NTPServer = "pool.ntp.org"

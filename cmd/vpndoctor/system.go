@@ -11,32 +11,45 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/platform"
 )
 
-// systemInfo is what the platform adapter tells about this computer.
+// systemInfo is what the platform adapter tells about this computer. Facts
+// and gateways are read on first use: `check` with --ntp and a target needs
+// neither, and reading them (running timedatectl, scanning VPN profiles)
+// would cost more than the diagnosis itself.
 type systemInfo struct {
-	plat      platform.Platform
-	trust     checks.TrustStore
-	ntpServer string
-	facts     platform.Facts
-	gateways  []platform.Gateway
+	plat     platform.Platform
+	trust    checks.TrustStore
+	facts    func() platform.Facts
+	gateways func() []platform.Gateway
 }
 
 func newSystem() systemInfo {
 	p := platform.New()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	facts := p.Facts(ctx)
-	return systemInfo{plat: p, trust: p.TrustStore(), ntpServer: facts.NTPServer, facts: facts, gateways: p.Gateways(ctx)}
+	return systemInfo{
+		plat:  p,
+		trust: p.TrustStore(),
+		facts: sync.OnceValue(func() platform.Facts {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return p.Facts(ctx)
+		}),
+		gateways: sync.OnceValue(func() []platform.Gateway {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return p.Gateways(ctx)
+		}),
+	}
 }
 
 // factMap flattens the facts for reports.
 func (s systemInfo) factMap() map[string]string {
-	f := s.facts
+	f := s.facts()
 	m := map[string]string{
 		"os": f.OS, "os_version": f.OSVersion, "hostname": f.Hostname, "user": f.User,
 		"time_zone": f.TimeZone, "time_sync": f.TimeSync, "ntp_server": f.NTPServer,
@@ -45,7 +58,7 @@ func (s systemInfo) factMap() map[string]string {
 	for k, v := range f.Proxy {
 		m["proxy_"+k] = v
 	}
-	for i, g := range s.gateways {
+	for i, g := range s.gateways() {
 		m[fmt.Sprintf("vpn_gateway_%d", i+1)] = fmt.Sprintf("%s %s: %s (%s)", g.Client, g.ClientVersion, g.Address, g.Source)
 	}
 	for k, v := range m {
@@ -61,7 +74,7 @@ func (s systemInfo) factMap() map[string]string {
 func onlyGateway(sys systemInfo) (string, error) {
 	seen := map[string]bool{}
 	var addrs []string
-	for _, g := range sys.gateways {
+	for _, g := range sys.gateways() {
 		if !seen[g.Address] {
 			seen[g.Address] = true
 			addrs = append(addrs, g.Address)
@@ -96,7 +109,7 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		Identities []platform.Identity `json:"client_identities"`
 		IdentError string              `json:"client_identities_error,omitempty"`
 		Refresh    string              `json:"refresh_command,omitempty"`
-	}{Facts: sys.facts, Gateways: sys.gateways, Trust: summariseTrust(sys.trust), Refresh: sys.plat.RefreshHint()}
+	}{Facts: sys.facts(), Gateways: sys.gateways(), Trust: summariseTrust(sys.trust), Refresh: sys.plat.RefreshHint()}
 	if doc.Gateways == nil {
 		doc.Gateways = []platform.Gateway{}
 	}
@@ -113,7 +126,7 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		enc.SetIndent("", "  ")
 		return exitOK, enc.Encode(doc)
 	}
-	f := sys.facts
+	f := doc.Facts
 	fmt.Fprintf(stdout, "OS:           %s %s\n", f.OS, f.OSVersion)
 	fmt.Fprintf(stdout, "Time zone:    %s (sync %s, server %s)\n", f.TimeZone, f.TimeSync, orUnknown(f.NTPServer))
 	fmt.Fprintf(stdout, "DNS servers:  %s\n", orUnknown(strings.Join(f.DNSServers, ", ")))
@@ -126,10 +139,10 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		fmt.Fprintf(stdout, "Refresh with: %s\n", doc.Refresh)
 	}
 	fmt.Fprintf(stdout, "Client certificates: %d%s\n", len(ids), errSuffix(doc.IdentError))
-	if len(sys.gateways) == 0 {
+	if len(doc.Gateways) == 0 {
 		fmt.Fprintln(stdout, "VPN gateways: none found in any VPN client's profile")
 	}
-	for _, g := range sys.gateways {
+	for _, g := range doc.Gateways {
 		fmt.Fprintf(stdout, "VPN gateway:  %s (%s %s, from %s)\n", g.Address, g.Client, g.ClientVersion, g.Source)
 	}
 	for k, why := range f.Unknown {
