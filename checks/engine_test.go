@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 )
 
@@ -327,5 +328,34 @@ func TestNoNTPIsInformationOnly(t *testing.T) {
 	}
 	if f := find(rep, checks.NTPUnavailable); f == nil || f.Severity != checks.Info {
 		t.Errorf("want an info ntp_unavailable finding; %s", ids(rep))
+	}
+}
+
+// Every finding the engine produces carries the evidence the fix guide
+// declares for its id, so no headline shows "(unknown)".
+func TestEvidenceMatchesGuide(t *testing.T) {
+	g, err := guide.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[checks.ID]bool{}
+	for _, sc := range practice.Scenarios() {
+		rep := diagnose(t, sc.Name)
+		for _, f := range rep.Findings {
+			seen[f.ID] = true
+			required, _, ok := g.Evidence(string(f.ID))
+			if !ok {
+				t.Errorf("%s: finding %s has no fix-guide entry", sc.Name, f.ID)
+				continue
+			}
+			for _, k := range required {
+				if f.Evidence[k] == "" {
+					t.Errorf("%s: finding %s lacks evidence %q the guide needs", sc.Name, f.ID, k)
+				}
+			}
+		}
+	}
+	if len(seen) < 22 {
+		t.Errorf("the practice gateways produce only %d distinct findings", len(seen))
 	}
 }

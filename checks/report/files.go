@@ -50,6 +50,9 @@ func WriteJSON(w io.Writer, rep *checks.Report, v View) error {
 
 // Write renders the report in one format.
 func Write(w io.Writer, format Format, rep *checks.Report, v View) error {
+	if v.Redact {
+		rep, v = redact(rep, v)
+	}
 	switch format {
 	case JSON:
 		return WriteJSON(w, rep, v)
@@ -108,7 +111,7 @@ func Summary(rep *checks.Report, v View) string {
 		fmt.Fprintf(&b, "TLS: %s %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}
 	if rep.Clock.Known {
-		fmt.Fprintf(&b, "%s %+d ms (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), rep.Clock.OffsetMS, rep.Clock.Server)
+		fmt.Fprintf(&b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
 	}
 	if os := v.Facts["os"]; os != "" {
 		fmt.Fprintf(&b, "OS: %s %s\n", os, v.Facts["os_version"])

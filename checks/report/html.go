@@ -191,7 +191,7 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 	}
 	clock := v.tr("確認できませんでした: ", "not checked: ") + rep.Clock.Error
 	if rep.Clock.Known {
-		clock = fmt.Sprintf("%+d ms (NTP %s)", rep.Clock.OffsetMS, rep.Clock.Server)
+		clock = fmt.Sprintf("%s (NTP %s)", fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
 	}
 	out = append(out, kv{v.tr("時計の補正量", "Clock correction"), clock})
 	if rep.TLS.HandshakeError != "" {

@@ -21,6 +21,9 @@ type View struct {
 	// Facts are this computer's facts (platform.Facts as strings), added to
 	// the JSON and HTML documents when set.
 	Facts map[string]string
+	// Redact hides this computer's name and the user's name everywhere in
+	// the document (Facts "hostname" and "user" say what they are).
+	Redact bool
 }
 
 func (v View) loc() *time.Location {
@@ -81,17 +84,18 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if g.Meaning != "" {
 		fmt.Fprintf(&b, "\n%s\n", g.Meaning)
 	}
+	labels := guide.Labels(v.Lang)
 	if g.SideLabel != "" {
-		fmt.Fprintf(&b, "%s\n", g.SideLabel)
+		fmt.Fprintf(&b, "%s%s%s\n", labels["side"], v.tr("：", ": "), g.SideLabel)
 	}
 	if len(g.Steps) > 0 {
-		fmt.Fprintf(&b, "\n%s (%s):\n", v.tr("対処の手順", "What to do"), osName(v))
+		fmt.Fprintf(&b, "\n%s (%s):\n", labels["steps"], osName(v))
 		for i, s := range g.Steps {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
 		}
 	}
 	if g.TellIT != "" && rep.Primary != checks.OK {
-		fmt.Fprintf(&b, "\n%s: %s\n", v.tr("IT 担当者に伝えること", "Tell IT"), g.TellIT)
+		fmt.Fprintf(&b, "\n%s%s%s\n", labels["tell_it"], v.tr("：", ": "), g.TellIT)
 	}
 	fmt.Fprintf(&b, "\n%s %s:%d  (%s, %d ms)\n", v.tr("確認した接続先:", "Checked:"), rep.Target.Host, rep.Target.Port,
 		formatTime(rep.StartedAt, v), rep.DurationMS)
@@ -115,18 +119,18 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 
 func writeCert(b *strings.Builder, i int, c checks.ChainCert, rep *checks.Report, v View) {
 	fmt.Fprintf(b, "  %d %s\n", i, c.Subject)
-	fmt.Fprintf(b, "    %-9s %s\n", v.tr("発行者", "issuer"), c.Issuer)
-	fmt.Fprintf(b, "    %-9s %s .. %s (%s)\n", v.tr("有効期間", "valid"), formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))
+	fmt.Fprintf(b, "    %s %s\n", pad(v.tr("発行者", "issuer"), 9), c.Issuer)
+	fmt.Fprintf(b, "    %s %s .. %s (%s)\n", pad(v.tr("有効期間", "valid"), 9), formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))
 	if len(c.DNSNames) > 0 || len(c.IPs) > 0 {
-		fmt.Fprintf(b, "    %-9s %s\n", v.tr("名前", "names"), strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", "))
+		fmt.Fprintf(b, "    %s %s\n", pad(v.tr("名前", "names"), 9), strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", "))
 	}
-	fmt.Fprintf(b, "    %-9s %s, %s\n", v.tr("鍵/署名", "key/sig"), c.Key, c.SigAlg)
-	fmt.Fprintf(b, "    %-9s %s\n", "sha256", c.SHA256)
+	fmt.Fprintf(b, "    %s %s, %s\n", pad(v.tr("鍵/署名", "key/sig"), 9), c.Key, c.SigAlg)
+	fmt.Fprintf(b, "    %s %s\n", pad("sha256", 9), c.SHA256)
 	src := string(c.Source)
 	if c.Origin != "" {
 		src += " (" + c.Origin + ")"
 	}
-	fmt.Fprintf(b, "    %-9s %s\n", v.tr("入手元", "source"), src)
+	fmt.Fprintf(b, "    %s %s\n", pad(v.tr("入手元", "source"), 9), src)
 }
 
 func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
@@ -135,7 +139,7 @@ func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
 		fmt.Fprintf(b, "TLS: %s, %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}
 	if rep.Clock.Known {
-		fmt.Fprintf(b, "%s %s (NTP %s)\n", v.tr("時計のずれ:", "Clock offset:"), time.Duration(rep.Clock.OffsetMS)*time.Millisecond, rep.Clock.Server)
+		fmt.Fprintf(b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
 	} else if rep.Clock.Error != "" {
 		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計:", "Clock:"), v.tr("確認できませんでした", "not checked"), rep.Clock.Error)
 	}
@@ -173,13 +177,37 @@ func formatTime(t time.Time, v View) string {
 }
 
 func osName(v View) string {
-	names := map[guide.OS][2]string{
-		guide.Windows: {"Windows", "Windows"}, guide.MacOS: {"Mac", "macOS"}, guide.Linux: {"Linux", "Linux"},
-		guide.IOS: {"iPhone / iPad", "iPhone / iPad"}, guide.Android: {"Android", "Android"},
+	if n := guide.Labels(v.Lang)["os."+string(v.OS)]; n != "" {
+		return n
 	}
-	n, ok := names[v.OS]
-	if !ok {
-		return string(v.OS)
+	return string(v.OS)
+}
+
+// fmtOffset shows the NTP correction (true time minus this computer's
+// time) to the second: finer is noise to a person.
+func fmtOffset(ms int64, v View) string {
+	d := (time.Duration(ms) * time.Millisecond).Round(time.Second)
+	if d >= 48*time.Hour || d <= -48*time.Hour {
+		return fmt.Sprintf(v.tr("%+d 日", "%+d days"), int64(d/(24*time.Hour)))
 	}
-	return v.tr(n[0], n[1])
+	if d >= 0 {
+		return "+" + d.String()
+	}
+	return d.String()
+}
+
+// pad fills s to width terminal columns; CJK characters take two.
+func pad(s string, width int) string {
+	w := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || r >= 0x2e80 && r <= 0xa4cf || r >= 0xac00 && r <= 0xd7a3 || r >= 0xf900 && r <= 0xfaff || r >= 0xfe30 && r <= 0xfe4f || r >= 0xff00 && r <= 0xff60 || r >= 0xffe0 && r <= 0xffe6) {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	if w >= width {
+		return s
+	}
+	return s + strings.Repeat(" ", width-w)
 }
