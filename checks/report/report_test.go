@@ -276,4 +276,3 @@ func TestFormatFor(t *testing.T) {
 		t.Errorf("FormatFor(report.pdf) accepted")
 	}
 }
-
