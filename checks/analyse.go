@@ -43,7 +43,7 @@ func certEvidence(f *Finding, c *x509.Certificate, r string) {
 }
 
 // checkTrust turns how path building ended into findings.
-func checkTrust(p path) []Finding {
+func checkTrust(p path, pool *trustPool) []Finding {
 	var out []Finding
 	n := len(p.links)
 	last := p.links[n-1].cert
@@ -104,6 +104,14 @@ func checkTrust(p path) []Finding {
 			fmt.Sprintf("gave up after %d certificates", n), n-1)
 		certEvidence(&f, last, "intermediate")
 		out = append(out, f)
+	}
+	for i := range out {
+		if out[i].ID != UntrustedRoot && out[i].ID != SelfSigned {
+			continue
+		}
+		if where := pool.trustedElsewhere(last); where != "" {
+			out[i].Detail += fmt.Sprintf("; other programs on this computer (%s) trust it, which is why it may work in a web browser", where)
+		}
 	}
 	return out
 }

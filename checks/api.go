@@ -27,6 +27,10 @@ type TrustSnapshot struct {
 	// Distrusted certificates are explicitly refused (Windows "Disallowed",
 	// macOS "Never Trust").
 	Distrusted []StoreCert
+	// Elsewhere are roots other programs on this computer trust but the
+	// VPN client does not (the browsers' NSS database on Linux). They never
+	// make a chain trusted; they explain "it works in my browser".
+	Elsewhere []StoreCert
 }
 
 // TrustStore is what the engine needs from the operating system. Load must

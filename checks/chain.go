@@ -47,6 +47,18 @@ type trustPool struct {
 	roots         []StoreCert
 	intermediates []StoreCert
 	distrusted    []StoreCert
+	elsewhere     []StoreCert
+}
+
+// trustedElsewhere names the other store (browsers') that holds c's
+// issuer, or "".
+func (p *trustPool) trustedElsewhere(c *x509.Certificate) string {
+	for _, e := range p.elsewhere {
+		if bytes.Equal(e.Cert.RawSubject, c.RawIssuer) || sameCert(e.Cert, c) {
+			return e.Origin
+		}
+	}
+	return ""
 }
 
 func sameCert(a, b *x509.Certificate) bool { return bytes.Equal(a.Raw, b.Raw) }

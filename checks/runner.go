@@ -209,7 +209,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	end(!hasFail(certFindings), "")
 
 	end = r.start(StepTrust)
-	trustFindings := checkTrust(p)
+	trustFindings := checkTrust(p, lt.pool)
 	trustFindings = append(trustFindings, checkInterception(p.links)...)
 	trustFindings = append(trustFindings, checkSentOrder(hs.peer, p.links)...)
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
@@ -410,6 +410,7 @@ func (r *run) checkClock(ctx context.Context) ClockInfo {
 
 // loadTrust reads the trust store afresh and adds --ca-file roots.
 func (r *run) loadTrust() (*trustPool, TrustInfo) {
+	defer func(t0 time.Time) { r.addTiming("trust_load", time.Since(t0)) }(time.Now())
 	pool := &trustPool{}
 	info := TrustInfo{Verdict: "not checked"}
 	if r.opts.Trust != nil {
@@ -422,6 +423,7 @@ func (r *run) loadTrust() (*trustPool, TrustInfo) {
 			pool.roots = append(pool.roots, snap.Roots...)
 			pool.intermediates = snap.Intermediates
 			pool.distrusted = snap.Distrusted
+			pool.elsewhere = snap.Elsewhere
 		}
 	}
 	for _, c := range r.opts.ExtraRoots {

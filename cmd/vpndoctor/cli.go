@@ -145,6 +145,9 @@ type checkFlags struct {
 }
 
 func cmdCheck(args []string, stdout io.Writer) (int, error) {
+	// The fix guide's texts are parsed while the network steps run: they are
+	// needed only to print the result.
+	go guide.Default()
 	var f checkFlags
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)

@@ -1,0 +1,123 @@
+package platform
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/asn1"
+	"encoding/hex"
+	"encoding/pem"
+	"sync"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+)
+
+// ParsePEMCertificates returns the certificates in concatenated PEM text,
+// such as a CA bundle or the output of `security find-certificate -a -p`,
+// and how many blocks it skipped. Text between blocks (the "SHA-1 hash:"
+// lines of `security -Z`, comments) is ignored; a block that does not parse
+// is skipped, never fatal. OpenSSL "TRUSTED CERTIFICATE" blocks are read
+// for their certificate and the trust settings after it are dropped.
+func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) {
+	for len(data) > 0 {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			// A BEGIN line with no usable block after it: truncated text.
+			if bytes.Contains(data, []byte("-----BEGIN")) {
+				skipped++
+			}
+			break
+		}
+		der := block.Bytes
+		switch block.Type {
+		case "CERTIFICATE":
+		case "TRUSTED CERTIFICATE":
+			var raw asn1.RawValue
+			if _, err := asn1.Unmarshal(der, &raw); err != nil {
+				skipped++
+				continue
+			}
+			der = raw.FullBytes
+		default:
+			continue // keys, CRLs: not ours to count
+		}
+		c, err := parseCached(der)
+		if err != nil {
+			skipped++
+			continue
+		}
+		certs = append(certs, c)
+	}
+	return certs, skipped
+}
+
+// parseCache memoises parsing by the DER's hash. The store is still read
+// afresh on every Load (a changed file gives new bytes, hence a new key);
+// only the parsing of bytes already seen is skipped: Debian's bundle and
+// /etc/ssl/certs hold every root twice, and parsing is most of a Load.
+var parseCache struct {
+	sync.Mutex
+	m map[[32]byte]*x509.Certificate
+}
+
+const maxParseCache = 8192
+
+func parseCached(der []byte) (*x509.Certificate, error) {
+	key := sha256.Sum256(der)
+	parseCache.Lock()
+	c, ok := parseCache.m[key]
+	parseCache.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, err
+	}
+	parseCache.Lock()
+	if parseCache.m == nil {
+		parseCache.m = map[[32]byte]*x509.Certificate{}
+	}
+	if len(parseCache.m) < maxParseCache {
+		parseCache.m[key] = c
+	}
+	parseCache.Unlock()
+	return c, nil
+}
+
+// ParseSecurityPEMs parses the output of `security find-certificate -a -p`
+// (optionally with -Z, whose hash lines are skipped).
+func ParseSecurityPEMs(out []byte) (certs []*x509.Certificate, skipped int) {
+	return ParsePEMCertificates(out)
+}
+
+// fingerprint is the lowercase hex SHA-256 of the certificate's DER.
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(sum[:])
+}
+
+// certSet collects StoreCerts once each by SHA-256; the first origin wins,
+// so sources are added most specific first.
+type certSet struct {
+	seen  map[[32]byte]bool
+	certs []checks.StoreCert
+}
+
+func (s *certSet) add(c *x509.Certificate, origin string) bool {
+	if s.seen == nil {
+		s.seen = map[[32]byte]bool{}
+	}
+	sum := sha256.Sum256(c.Raw)
+	if s.seen[sum] {
+		return false
+	}
+	s.seen[sum] = true
+	s.certs = append(s.certs, checks.StoreCert{Cert: c, Origin: origin})
+	return true
+}
+
+func (s *certSet) has(c *x509.Certificate) bool {
+	return s.seen[sha256.Sum256(c.Raw)]
+}
