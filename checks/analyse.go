@@ -149,6 +149,10 @@ func checkValidity(links []link, clock ClockInfo) []Finding {
 	if !clock.Known {
 		return out
 	}
+	for i := range out {
+		// The dates were judged at the true time: say by which server.
+		out[i].Evidence[EvNTPServer] = clock.Server
+	}
 	offset := time.Duration(clock.OffsetMS) * time.Millisecond
 	if len(out) == 0 && localBad {
 		f := newFinding(ClockSkew, Fail, "this computer's clock is wrong, so a valid certificate looks invalid",

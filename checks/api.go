@@ -111,6 +111,14 @@ type Options struct {
 	HTTPClient *http.Client
 	// ClientCert, when set, is offered if the gateway asks for one.
 	ClientCert *tls.Certificate
+	// OSVerdict, when set, asks the operating system's own verifier about
+	// the chain the gateway sent (what the VPN client will conclude). It
+	// returns "trusted" or the OS's refusal in its own terms.
+	OSVerdict func(chain []*x509.Certificate, host string) (string, error)
+	// ClientIdentities, when set, lists this user's certificates that have
+	// a private key, to tell a missing device certificate from an unusable
+	// one.
+	ClientIdentities func() ([]*x509.Certificate, error)
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)

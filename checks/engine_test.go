@@ -2,6 +2,12 @@ package checks_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -357,5 +363,69 @@ func TestEvidenceMatchesGuide(t *testing.T) {
 	}
 	if len(seen) < 22 {
 		t.Errorf("the practice gateways produce only %d distinct findings", len(seen))
+	}
+}
+
+// identity makes a certificate as if issued by a CA of the given name.
+func identity(t *testing.T, issuerCN, issuerO string, notAfter time.Time) *x509.Certificate {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	parent := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: issuerCN, Organization: []string{issuerO}}}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "device-0417"},
+		NotBefore: notAfter.AddDate(-1, 0, 0), NotAfter: notAfter, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// When the gateway wants a device certificate, the user's own identities
+// tell "never enrolled" from "expired" from "the wrong CA".
+func TestClientIdentities(t *testing.T) {
+	l := testLab(t)
+	addr, _ := l.Target("client_cert")
+	target, _ := checks.ParseTarget(addr)
+	tests := []struct {
+		name string
+		ids  []*x509.Certificate
+		want checks.ID
+	}{
+		{"none", nil, checks.ClientCertRequired},
+		{"expired", []*x509.Certificate{identity(t, "vpndoctor Practice Device CA", "vpndoctor practice", currentTime.AddDate(0, 0, -3))}, checks.ClientCertExpired},
+		{"other CA", []*x509.Certificate{identity(t, "Home Lab CA", "me", currentTime.AddDate(1, 0, 0))}, checks.ClientCertUntrust},
+		{"valid", []*x509.Certificate{identity(t, "vpndoctor Practice Device CA", "vpndoctor practice", currentTime.AddDate(1, 0, 0))}, checks.ClientCertRequired},
+	}
+	for _, tc := range tests {
+		opts, _ := l.Options("client_cert")
+		opts.ClientIdentities = func() ([]*x509.Certificate, error) { return tc.ids, nil }
+		rep := checks.Run(context.Background(), target, opts)
+		if rep.Primary != tc.want {
+			t.Errorf("%s: primary = %s, want %s (%s)", tc.name, rep.Primary, tc.want, ids(rep))
+		}
+	}
+}
+
+// The OS verifier's refusal that no check explains is kept, raw.
+func TestOSVerdictUnclassified(t *testing.T) {
+	l := testLab(t)
+	addr, _ := l.Target("ok")
+	target, _ := checks.ParseTarget(addr)
+	opts, _ := l.Options("ok")
+	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) {
+		return "CERT_E_UNTRUSTEDROOT (0x800B0109)", nil
+	}
+	rep := checks.Run(context.Background(), target, opts)
+	if rep.Primary != checks.Unclassified || rep.Trust.OSVerdict == "" {
+		t.Fatalf("primary = %s, os verdict %q", rep.Primary, rep.Trust.OSVerdict)
+	}
+	evidence(t, rep, checks.Unclassified, checks.EvError, "0x800B0109")
+	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) { return "trusted", nil }
+	if rep := checks.Run(context.Background(), target, opts); rep.Primary != checks.OK {
+		t.Errorf("an agreeing OS verdict changed the primary to %s", rep.Primary)
 	}
 }

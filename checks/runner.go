@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -187,6 +188,9 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
 	}
 	if tf != nil {
+		if tf.ID == ClientCertRequired {
+			tf = r.judgeIdentities(tf, hs.acceptable)
+		}
 		findings = append(findings, *tf)
 	}
 	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
@@ -215,6 +219,16 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
 		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
 	}
+	rep.Trust.OSVerdict = r.osVerdict(hs.peer)
+	if rep.Trust.OSVerdict != "" && rep.Trust.OSVerdict != "trusted" && !strings.HasPrefix(rep.Trust.OSVerdict, "not available") &&
+		!hasFail(trustFindings) && !hasFail(certFindings) {
+		// The platform verifier refused and no specific check explains it:
+		// keep its words for IT rather than guess.
+		g := newFinding(Unclassified, Fail, "this computer's own certificate check refuses the gateway",
+			"the operating system said: "+rep.Trust.OSVerdict, 0)
+		g.Evidence[EvError] = rep.Trust.OSVerdict
+		trustFindings = append(trustFindings, g)
+	}
 	rep.Trust.Verdict = "trusted"
 	if p.end != endTrusted || p.distrusted != nil {
 		rep.Trust.Verdict = "untrusted"
@@ -242,6 +256,18 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		findings = append(findings, g)
 	}
 	return findings
+}
+
+// osVerdict asks the platform's verifier, when there is one.
+func (r *run) osVerdict(sent []*x509.Certificate) string {
+	if r.opts.OSVerdict == nil {
+		return ""
+	}
+	v, err := r.opts.OSVerdict(sent, r.target.Host)
+	if err != nil {
+		return "not available: " + err.Error()
+	}
+	return v
 }
 
 func hasFail(fs []Finding) bool {

@@ -282,16 +282,12 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 // realOptions builds the options for a real gateway: this computer's own
 // trust store and time server, plus what the flags add.
 func realOptions(sys systemInfo, f checkFlags) (checks.Options, error) {
-	opts := checks.Options{Trust: sys.trust, NTPServer: f.ntp}
-	if opts.NTPServer == "" {
-		opts.NTPServer = sys.facts().NTPServer
+	if f.ntp != "" {
+		if err := validNTP(f.ntp); err != nil {
+			return checks.Options{}, err
+		}
 	}
-	if opts.NTPServer == "" {
-		opts.NTPServer = "pool.ntp.org"
-	}
-	if err := validNTP(opts.NTPServer); err != nil {
-		return opts, err
-	}
+	opts := sys.options(f.ntp)
 	if f.dns != "" {
 		r, err := resolverFor(f.dns)
 		if err != nil {

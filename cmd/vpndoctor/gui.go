@@ -59,13 +59,7 @@ func openWizard(args []string, stderr io.Writer) int {
 		}
 		cfg.Demo = *demo
 	}
-	cfg.NewOptions = func() checks.Options {
-		opts := checks.Options{Trust: sys.trust, NTPServer: sys.facts().NTPServer}
-		if opts.NTPServer == "" {
-			opts.NTPServer = "pool.ntp.org"
-		}
-		return opts
-	}
+	cfg.NewOptions = func() checks.Options { return sys.options("") }
 	cfg.Facts = sys.factMap()
 	view := func(l guide.Lang) report.View {
 		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts}

@@ -47,6 +47,32 @@ func newSystem() systemInfo {
 	}
 }
 
+// options are the engine options for a real gateway: this computer's own
+// trust store, time server, verifier and client certificates.
+func (s systemInfo) options(ntpServer string) checks.Options {
+	if ntpServer == "" {
+		ntpServer = s.facts().NTPServer
+	}
+	if ntpServer == "" {
+		ntpServer = "pool.ntp.org"
+	}
+	return checks.Options{
+		Trust:     s.trust,
+		NTPServer: ntpServer,
+		OSVerdict: s.plat.OSVerdict,
+		ClientIdentities: func() ([]*x509.Certificate, error) {
+			ids, err := s.plat.ClientIdentities()
+			var out []*x509.Certificate
+			for _, id := range ids {
+				if id.Cert != nil {
+					out = append(out, id.Cert)
+				}
+			}
+			return out, err
+		},
+	}
+}
+
 // factMap flattens the facts for reports.
 func (s systemInfo) factMap() map[string]string {
 	f := s.facts()
