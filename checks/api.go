@@ -119,7 +119,19 @@ type Options struct {
 	// a private key, to tell a missing device certificate from an unusable
 	// one.
 	ClientIdentities func() ([]*x509.Certificate, error)
+	// Expected, when set (IT's pre-configuration), is what the gateway's
+	// certificate must match; anything else is reported as intercepted or
+	// unexpected, even when it verifies.
+	Expected *ExpectedCert
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+}
+
+// ExpectedCert is the gateway certificate IT expects: any certificate of the
+// chain with one of these SHA-256 fingerprints, or a chain issued by a CA
+// whose name contains Issuer.
+type ExpectedCert struct {
+	SHA256 []string
+	Issuer string
 }

@@ -5,8 +5,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"strings"
@@ -427,5 +429,43 @@ func TestOSVerdictUnclassified(t *testing.T) {
 	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) { return "trusted", nil }
 	if rep := checks.Run(context.Background(), target, opts); rep.Primary != checks.OK {
 		t.Errorf("an agreeing OS verdict changed the primary to %s", rep.Primary)
+	}
+}
+
+// IT's expected certificate: a match by fingerprint (in any notation) or
+// issuer passes; anything else is unexpected, unless a known inspection
+// product explains it.
+func TestExpectedCertificate(t *testing.T) {
+	l := testLab(t)
+	root := sha256.Sum256(l.Root().Raw)
+	upper := strings.ToUpper(hex.EncodeToString(root[:]))
+	var b strings.Builder // "AB:CD:...", as certmgr and openssl show it
+	for i := 0; i < len(upper); i += 2 {
+		if i > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString(upper[i : i+2])
+	}
+	tests := []struct {
+		scenario string
+		want     checks.ExpectedCert
+		primary  checks.ID
+	}{
+		{"ok", checks.ExpectedCert{SHA256: []string{strings.Repeat("ab", 32)}}, checks.UnexpectedCert},
+		{"ok", checks.ExpectedCert{SHA256: []string{b.String()}}, checks.OK},
+		{"ok", checks.ExpectedCert{Issuer: "Practice Issuing CA 1"}, checks.OK},
+		{"ok", checks.ExpectedCert{Issuer: "DigiCert"}, checks.UnexpectedCert},
+		{"interception", checks.ExpectedCert{Issuer: "DigiCert"}, checks.TLSInterception},
+	}
+	for _, tc := range tests {
+		addr, _ := l.Target(tc.scenario)
+		target, _ := checks.ParseTarget(addr)
+		opts, _ := l.Options(tc.scenario)
+		want := tc.want
+		opts.Expected = &want
+		rep := checks.Run(context.Background(), target, opts)
+		if rep.Primary != tc.primary {
+			t.Errorf("%s with %+v: primary = %s, want %s (%s)", tc.scenario, tc.want, rep.Primary, tc.primary, ids(rep))
+		}
 	}
 }

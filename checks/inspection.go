@@ -1,7 +1,9 @@
 package checks
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -63,4 +65,48 @@ func checkInterception(links []link) []Finding {
 		}
 	}
 	return nil
+}
+
+// checkExpected compares the chain with what IT said the gateway shows.
+// An inspection product's certificate is already tls_interception; any other
+// mismatch is unexpected_certificate.
+func checkExpected(links []link, want *ExpectedCert, intercepted bool) []Finding {
+	if want == nil || intercepted || (len(want.SHA256) == 0 && want.Issuer == "") {
+		return nil
+	}
+	for _, l := range links {
+		sum := sha256.Sum256(l.cert.Raw)
+		fp := hex.EncodeToString(sum[:])
+		for _, w := range want.SHA256 {
+			if strings.EqualFold(normaliseFingerprint(w), fp) {
+				return nil
+			}
+		}
+		if want.Issuer != "" && strings.Contains(strings.ToLower(l.cert.Issuer.String()), strings.ToLower(want.Issuer)) {
+			return nil
+		}
+	}
+	leaf := links[0].cert
+	expect := strings.Join(want.SHA256, ", ")
+	if want.Issuer != "" {
+		if expect != "" {
+			expect += "; "
+		}
+		expect += "issuer " + want.Issuer
+	}
+	f := newFinding(UnexpectedCert, Fail, "the gateway showed a certificate IT did not expect",
+		fmt.Sprintf("IT expects %s, but the server showed %q issued by %q: something between this computer and the gateway may be intercepting the connection", expect, displayName(leaf.Subject), displayName(leaf.Issuer)), 0)
+	certEvidence(&f, leaf, "leaf")
+	return []Finding{f}
+}
+
+// normaliseFingerprint drops the colons and spaces people copy with a
+// fingerprint ("AB:CD ..." from certmgr or openssl).
+func normaliseFingerprint(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ':' || r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -214,7 +214,9 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 
 	end = r.start(StepTrust)
 	trustFindings := checkTrust(p, lt.pool)
-	trustFindings = append(trustFindings, checkInterception(p.links)...)
+	intercepted := checkInterception(p.links)
+	trustFindings = append(trustFindings, intercepted...)
+	trustFindings = append(trustFindings, checkExpected(p.links, r.opts.Expected, len(intercepted) > 0)...)
 	trustFindings = append(trustFindings, checkSentOrder(hs.peer, p.links)...)
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
 		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
