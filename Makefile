@@ -12,7 +12,7 @@ BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr
 TEST_DEBS  := xvfb ca-certificates
 SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
 BENCH_DEBS := openssl hyperfine
-CHROME_DEBS := chromium fonts-noto-cjk
+CHROME_DEBS := chromium fonts-noto-cjk poppler-utils
 
 .PHONY: all deps build run test vet fmt-check cross bench screenshots report-shots clean
 

@@ -55,7 +55,7 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 <h2 style="border:0;margin:0">{{.Guide.Headline}}</h2>
 <div class="id">{{.L.Primary}}: {{.Primary}}</div>
 {{if .Guide.Meaning}}<p>{{.Guide.Meaning}}</p>{{end}}
-{{if .Guide.SideLabel}}<p><strong>{{.Guide.SideLabel}}</strong></p>{{end}}
+{{if .Guide.SideLabel}}<p>{{.L.Side}}: <strong>{{.Guide.SideLabel}}</strong></p>{{end}}
 </div>
 
 {{if .Guide.Steps}}<h2>{{.L.Steps}} ({{.OSName}})</h2>
@@ -213,6 +213,7 @@ func clientCertFact(rep *checks.Report, v View) string {
 func htmlLabels(v View) map[string]string {
 	if v.ja() {
 		return map[string]string{
+			"Side":  "問題のある場所",
 			"Title": "VPN 接続の診断レポート", "Gateway": "接続先", "Checked": "確認日時", "Primary": "主な原因",
 			"Steps": "利用者への案内", "ForIT": "IT 担当者・PKI 担当者向け", "Findings": "すべての結果",
 			"Chain": "証明書チェーン", "NoChain": "サーバーから証明書を受け取れませんでした。",
@@ -222,6 +223,7 @@ func htmlLabels(v View) map[string]string {
 		}
 	}
 	return map[string]string{
+		"Side":  "Where the problem is",
 		"Title": "VPN connection diagnosis", "Gateway": "Gateway", "Checked": "Checked", "Primary": "Primary cause",
 		"Steps": "Steps suggested to the user", "ForIT": "For IT and the PKI team", "Findings": "All findings",
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",

@@ -46,11 +46,13 @@ type replacement struct {
 }
 
 // replacements match the names as whole words (case-insensitively for
-// the host name, which DNS treats so), so that a user called "root" does
-// not turn "untrusted_root" into nonsense.
+// the host name, which DNS treats so). A user name that is also a common
+// word ("root", "admin") is replaced only where it names the user: in
+// home-directory paths and DOMAIN\user forms, so that "/crl/root.crl" and
+// "untrusted_root" stay intact.
 func replacements(facts map[string]string) []replacement {
 	var out []replacement
-	add := func(name, with string, fold bool) {
+	word := func(name, with string, fold bool) {
 		name = strings.TrimSpace(name)
 		if name == "" {
 			return
@@ -62,17 +64,31 @@ func replacements(facts map[string]string) []replacement {
 		out = append(out, replacement{regexp.MustCompile(pat), "${1}" + with + "${2}"})
 	}
 	host := facts["hostname"]
-	add(host, HiddenHost, true)
+	word(host, HiddenHost, true)
 	if short, _, ok := strings.Cut(host, "."); ok {
-		add(short, HiddenHost, true)
+		word(short, HiddenHost, true)
 	}
-	user := facts["user"]
+	user := strings.TrimSpace(facts["user"])
 	if _, after, ok := strings.Cut(user, `\`); ok { // DOMAIN\user
-		add(user, HiddenUser, true)
+		word(user, HiddenUser, true)
 		user = after
 	}
-	add(user, HiddenUser, false)
+	if user == "" {
+		return out
+	}
+	// Home directories on Linux, macOS and Windows (also JSON-escaped).
+	home := `(?i)(/home/|/Users/|\\Users\\|\\\\Users\\\\)` + regexp.QuoteMeta(user) + `($|[^A-Za-z0-9_.-])`
+	out = append(out, replacement{regexp.MustCompile(home), "${1}" + HiddenUser + "${2}"})
+	if !commonAccount[strings.ToLower(user)] {
+		word(user, HiddenUser, false)
+	}
 	return out
+}
+
+// commonAccount names are also ordinary words in certificates and URLs.
+var commonAccount = map[string]bool{
+	"root": true, "admin": true, "administrator": true, "user": true, "guest": true,
+	"test": true, "pi": true, "ubuntu": true, "debian": true, "vagrant": true, "ca": true,
 }
 
 // applyAll replaces twice: a match consumes the separator after it, so

@@ -276,3 +276,24 @@ func TestFormatFor(t *testing.T) {
 		t.Errorf("FormatFor(report.pdf) accepted")
 	}
 }
+
+// A user called "root" must not turn "/crl/root.crl" or "untrusted_root"
+// into nonsense, yet their home directory is still hidden.
+func TestRedactionOfCommonUserNames(t *testing.T) {
+	rep := diagnose(t, "ok")
+	rep.Chain[len(rep.Chain)-1].Origin = "/root/.pki/nssdb and /home/root/x"
+	v := view(guide.En)
+	v.Facts = map[string]string{"hostname": "kyoto-pc-0417", "user": "root"}
+	v.Redact = true
+	var b bytes.Buffer
+	if err := report.Write(&b, report.JSON, rep, v); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "/crl/root.crl") || !strings.Contains(out, "Practice Root CA") {
+		t.Errorf("redaction damaged technical text")
+	}
+	if strings.Contains(out, "/home/root") || !strings.Contains(out, "/home/"+report.HiddenUser) {
+		t.Errorf("the home directory of user root is not hidden")
+	}
+}

@@ -43,6 +43,7 @@ Usage:
 Check flags:
   --json               print the report as JSON
   --report FILE        also write the report to FILE (.html, .json or .txt)
+  --redact             hide this computer's name and the user name in the report
   --lang ja|en         language of the text (default: from the OS locale)
   --os NAME            whose steps to print: windows, macos, linux, ios, android (default: this OS)
   --ntp HOST[:PORT]    time server (default: the one this OS uses, else pool.ntp.org)
@@ -142,6 +143,7 @@ type checkFlags struct {
 	clientKey  string
 	demo       string
 	dns        string
+	redact     bool
 }
 
 func cmdCheck(args []string, stdout io.Writer) (int, error) {
@@ -162,6 +164,7 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	fs.StringVar(&f.clientKey, "client-key", "", "")
 	fs.StringVar(&f.demo, "demo", "", "")
 	fs.StringVar(&f.dns, "dns", "", "")
+	fs.BoolVar(&f.redact, "redact", false, "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -221,6 +224,8 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	defer stop()
 	rep := checks.Run(ctx, target, opts)
 	if f.reportFile != "" {
+		view.Facts = newSystem().factMap()
+		view.Redact = f.redact
 		if err := report.WriteFile(f.reportFile, rep, view); err != nil {
 			return exitUsage, fmt.Errorf("write the report: %w", err)
 		}
