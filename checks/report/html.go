@@ -55,7 +55,7 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 <h2 style="border:0;margin:0">{{.Guide.Headline}}</h2>
 <div class="id">{{.L.Primary}}: {{.Primary}}</div>
 {{if .Guide.Meaning}}<p>{{.Guide.Meaning}}</p>{{end}}
-{{if .Guide.SideLabel}}<p>{{.L.Side}}: <strong>{{.Guide.SideLabel}}</strong></p>{{end}}
+{{if .Guide.SideLabel}}<p>{{.L.Side}}<strong>{{.Guide.SideLabel}}</strong></p>{{end}}
 </div>
 
 {{if .Guide.Steps}}<h2>{{.L.Steps}} ({{.OSName}})</h2>
@@ -223,7 +223,7 @@ func htmlLabels(v View) map[string]string {
 		}
 	}
 	return map[string]string{
-		"Side":  "Where the problem is",
+		"Side":  "Where the problem is: ",
 		"Title": "VPN connection diagnosis", "Gateway": "Gateway", "Checked": "Checked", "Primary": "Primary cause",
 		"Steps": "Steps suggested to the user", "ForIT": "For IT and the PKI team", "Findings": "All findings",
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",
