@@ -24,6 +24,9 @@ type run struct {
 	eventMu sync.Mutex
 	timeMu  sync.Mutex
 	timings map[string]int64
+	// finished is set when Run returns: a time server that answers late
+	// must neither send events nor touch the report handed out.
+	finished bool
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -42,6 +45,9 @@ func (r *run) emit(step Step, state StepState, elapsed time.Duration, note strin
 	}
 	r.eventMu.Lock()
 	defer r.eventMu.Unlock()
+	if r.finished {
+		return
+	}
 	r.opts.OnEvent(Event{Step: step, State: state, Elapsed: elapsed, Note: note})
 }
 
@@ -114,8 +120,16 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	rep.Findings = findings
 	rep.Summary = summarise(rep)
 	rep.DurationMS = time.Since(t0).Milliseconds()
-	r.timings["total"] = rep.DurationMS
-	rep.Timings = r.timings
+	r.eventMu.Lock()
+	r.finished = true
+	r.eventMu.Unlock()
+	r.timeMu.Lock()
+	rep.Timings = make(map[string]int64, len(r.timings)+1)
+	for k, v := range r.timings {
+		rep.Timings[k] = v
+	}
+	r.timeMu.Unlock()
+	rep.Timings["total"] = rep.DurationMS
 	return rep
 }
 

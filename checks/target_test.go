@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,8 @@ func TestParseTargetAccepts(t *testing.T) {
 		{"ブイピーエヌ.例え.jp", "xn--ecki2i4ai4u.xn--r8jz45g.jp", 443, ""},
 		{"https://user:secret@vpn.example.com/", "vpn.example.com", 443, "https://vpn.example.com/"},
 		{"localhost", "localhost", 443, ""},
+		{"vpn.example.co.jp：４４３", "vpn.example.co.jp", 443, ""},
+		{"　ｖｐｎ.example.co.jp　", "vpn.example.co.jp", 443, ""},
 	}
 	for _, tc := range tests {
 		got, err := ParseTarget(tc.in)
@@ -104,4 +107,27 @@ func FuzzParseTarget(f *testing.F) {
 			t.Fatalf("ParseTarget(%q) = %+v without error", s, tg)
 		}
 	})
+}
+
+// A user interface translates by Kind and Value, not by the English text.
+func TestInputErrorKinds(t *testing.T) {
+	tests := []struct {
+		in    string
+		kind  InputProblem
+		value string
+	}{
+		{"", InputEmpty, ""},
+		{"vpn.example.com:70000", InputPortRange, "70000"},
+		{"vpn.example.com:x", InputPortNumber, "x"},
+		{"ssh://vpn.example.com", InputScheme, "ssh"},
+		{"vpn_gw.example.com", InputCharacter, "_"},
+		{"a b", InputSpace, "a b"},
+	}
+	for _, tc := range tests {
+		_, err := ParseTarget(tc.in)
+		var ie *InputError
+		if !errors.As(err, &ie) || ie.Kind != tc.kind || ie.Value != tc.value {
+			t.Errorf("ParseTarget(%q) = %#v, want kind %s value %q", tc.in, err, tc.kind, tc.value)
+		}
+	}
 }

@@ -1,0 +1,58 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Small builders the screens share.
+
+// wrapped is running text: wrapped at the window's width, Japanese too.
+func wrapped(s string) *widget.Label {
+	l := widget.NewLabel(breakable(s))
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// bold is wrapped text in bold, of the given size ("" for normal).
+func bold(s string, size fyne.ThemeSizeName) *widget.Label {
+	l := wrapped(s)
+	l.TextStyle.Bold = true
+	l.SizeName = size
+	return l
+}
+
+// small is secondary text: hints and notes.
+func small(s string) *widget.Label {
+	l := wrapped(s)
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+// selectable is text to copy: no break marks in it.
+func selectable(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	return l
+}
+
+func section(s string) *widget.Label { return bold(s, theme.SizeNameSubHeadingText) }
+
+// numbered is one step of a numbered list, the number in its own column so
+// that wrapped lines align with the text.
+func numbered(n int, s string) fyne.CanvasObject {
+	num := widget.NewLabelWithStyle(strconv.Itoa(n)+".", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	return container.NewBorder(nil, nil, container.NewVBox(num), nil, wrapped(s))
+}
+
+func infoLine(s string) fyne.CanvasObject { return iconLine(theme.InfoIcon(), wrapped(s)) }
+
+// iconLine puts an icon before content, level with its first line.
+func iconLine(icon fyne.Resource, content fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewBorder(nil, nil, container.NewVBox(container.NewPadded(widget.NewIcon(icon))), nil, content)
+}
