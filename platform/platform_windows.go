@@ -137,6 +137,10 @@ func windowsTimeSync(ctx context.Context, f *Facts) {
 	case err == nil:
 		f.TimeSynced = "yes"
 		f.NTPServer = st.Source
+		if f.TimeSync == SyncUnknown { // W32Time syncs, whatever its registry said
+			f.TimeSync = SyncOn
+			f.known("time_sync")
+		}
 	default:
 		if runErr != nil {
 			err = runErr

@@ -66,6 +66,12 @@ func enumStore(loc storeLocation, store string, fn func(*x509.Certificate, *wind
 		loc.flag|windows.CERT_STORE_READONLY_FLAG|windows.CERT_STORE_OPEN_EXISTING_FLAG,
 		uintptr(unsafe.Pointer(name)))
 	runtime.KeepAlive(name) // passed as a uintptr: keep it until the call is done
+	if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) {
+		// A store that was never created has no registry key, and
+		// OPEN_EXISTING says so: it is empty, not broken (a new Wine
+		// prefix has no Disallowed store at all).
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf(`open %s\%s: %w`, loc.name, store, err)
 	}
@@ -139,6 +145,11 @@ func windowsVerdict(chain []*x509.Certificate, host string) (string, error) {
 	defer windows.CertCloseStore(store, 0)
 
 	var leaf *windows.CertContext
+	defer func() {
+		if leaf != nil {
+			windows.CertFreeCertificateContext(leaf)
+		}
+	}()
 	for i, c := range chain {
 		if len(c.Raw) == 0 {
 			return "", fmt.Errorf("certificate %d has no DER", i)
@@ -157,7 +168,6 @@ func windowsVerdict(chain []*x509.Certificate, host string) (string, error) {
 			return "", fmt.Errorf("certificate %d: %w", i, err)
 		}
 	}
-	defer windows.CertFreeCertificateContext(leaf)
 
 	var pin runtime.Pinner
 	defer pin.Unpin()
@@ -192,8 +202,37 @@ func windowsVerdict(chain []*x509.Certificate, host string) (string, error) {
 	if err := windows.CertVerifyCertificateChainPolicy(windows.CERT_CHAIN_POLICY_SSL, chainCtx, policy, &status); err != nil {
 		return "", fmt.Errorf("CertVerifyCertificateChainPolicy: %w", err)
 	}
-	if status.Error == 0 {
+	code := status.Error
+	if code == 0 {
+		code = chainStatusError(chainCtx.TrustStatus.ErrorStatus)
+	}
+	if code == 0 {
 		return VerdictTrusted, nil
 	}
-	return describeChainPolicyError(status.Error, chainCtx.TrustStatus.ErrorStatus), nil
+	return describeChainPolicyError(code, chainCtx.TrustStatus.ErrorStatus), nil
+}
+
+// chainStatusErrors are the policy errors Windows gives for a chain's
+// CERT_TRUST_* error bits, most serious first. The SSL policy alone is not
+// enough: Wine's lets a partial chain (no root found) pass, and Go's
+// systemVerify, too, checked the chain's status before the policy. Bits
+// left out (weak signature, revocation unknown) do not refuse a chain.
+var chainStatusErrors = []struct{ bits, code uint32 }{
+	{windows.CERT_TRUST_IS_NOT_SIGNATURE_VALID, 0x80096004},                           // TRUST_E_CERT_SIGNATURE
+	{windows.CERT_TRUST_IS_EXPLICIT_DISTRUST, 0x800B0111},                             // TRUST_E_EXPLICIT_DISTRUST
+	{windows.CERT_TRUST_IS_REVOKED, 0x80092010},                                       // CRYPT_E_REVOKED
+	{windows.CERT_TRUST_IS_UNTRUSTED_ROOT | windows.CERT_TRUST_IS_CYCLIC, 0x800B0109}, // CERT_E_UNTRUSTEDROOT
+	{windows.CERT_TRUST_IS_PARTIAL_CHAIN, 0x800B010A},                                 // CERT_E_CHAINING
+	{windows.CERT_TRUST_IS_NOT_TIME_VALID, 0x800B0101},                                // CERT_E_EXPIRED
+	{windows.CERT_TRUST_IS_NOT_VALID_FOR_USAGE, 0x800B0110},                           // CERT_E_WRONG_USAGE
+}
+
+// chainStatusError is the policy error for a chain's error bits, or 0.
+func chainStatusError(bits uint32) uint32 {
+	for _, e := range chainStatusErrors {
+		if bits&e.bits != 0 {
+			return e.code
+		}
+	}
+	return 0
 }

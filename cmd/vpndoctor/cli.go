@@ -20,6 +20,7 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/platform"
 )
 
 // Exit codes are the command's contract.
@@ -246,7 +247,7 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 }
 
 func viewFromFlags(langFlag, osFlag string) (report.View, error) {
-	v := report.View{Lang: guide.FromEnv(), OS: guide.CurrentOS(), Loc: time.Local}
+	v := report.View{Lang: guide.FromEnv(platform.UILanguages()...), OS: guide.CurrentOS(), Loc: time.Local}
 	if langFlag != "" {
 		l, err := guide.ParseLang(langFlag)
 		if err != nil {

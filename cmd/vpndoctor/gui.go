@@ -12,6 +12,7 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/platform"
 	"github.com/vpndoctor/vpndoctor/ui"
 )
 
@@ -42,6 +43,9 @@ func openWizard(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vpndoctor: %s\n", plainError(err))
 		return exitUsage
 	}
+	if cfg.Lang == "" {
+		cfg.Lang = guide.FromEnv(platform.UILanguages()...)
+	}
 	sys := newSystem()
 	for _, g := range sys.gateways() {
 		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: g.Client, Address: g.Address})
@@ -61,6 +65,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	}
 	cfg.NewOptions = func() checks.Options { return sys.options("") }
 	cfg.Facts = sys.factMap()
+	cfg.OpenAction, cfg.Actions = platform.OpenAction, platform.Actions()
 	view := func(l guide.Lang) report.View {
 		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts}
 	}
