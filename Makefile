@@ -14,7 +14,7 @@ SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
 BENCH_DEBS := openssl hyperfine
 CHROME_DEBS := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: all deps build run test vet fmt-check cross bench screenshots report-shots clean
+.PHONY: all deps build run test vet fmt-check cross wine-test bench screenshots report-shots clean
 
 all: build
 
@@ -48,6 +48,11 @@ test: deps fmt-check
 	$(GO) vet ./...
 	$(MAKE) --no-print-directory cross
 	$(GO) test -race -count=1 ./...
+	scripts/wine-test.sh
+
+# The Windows adapter's tests, for real, under Wine (part of make test).
+wine-test:
+	scripts/wine-test.sh
 
 bench: build
 	@scripts/ensure-debs.sh $(BENCH_DEBS)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -27,12 +28,12 @@ func TestWindowsStoreLoad(t *testing.T) {
 	// Wine fills LocalMachine\ROOT from the host's CA bundle (about 140
 	// roots on Debian); a new Windows has a few dozen until automatic root
 	// update adds the ones it meets.
-	min := 1
+	atLeast := 1
 	if underWine() {
-		min = 50
+		atLeast = 50
 	}
-	if len(snap.Roots) < min {
-		t.Errorf("%d roots, want at least %d", len(snap.Roots), min)
+	if len(snap.Roots) < atLeast {
+		t.Errorf("%d roots, want at least %d", len(snap.Roots), atLeast)
 	}
 	for _, set := range []struct {
 		name    string
@@ -45,7 +46,7 @@ func TestWindowsStoreLoad(t *testing.T) {
 	} {
 		seen := map[[32]byte]bool{}
 		for _, c := range set.certs {
-			if !containsString(set.origins, c.Origin) {
+			if !slices.Contains(set.origins, c.Origin) {
 				t.Errorf("%s: %s has origin %q, want one of %q", set.name, c.Cert.Subject, c.Origin, set.origins)
 			}
 			sum := sha256.Sum256(c.Cert.Raw)
@@ -104,9 +105,9 @@ func TestWindowsStoresOpen(t *testing.T) {
 // seen by the next Load, and one removed is gone.
 func TestWindowsStoreReadsAfresh(t *testing.T) {
 	requireWine(t)
-	root := issue(t, caTemplate("vpndoctor added root"), nil)
-	inter := issue(t, caTemplate("vpndoctor added intermediate"), root)
-	bad := issue(t, caTemplate("vpndoctor distrusted"), root)
+	root := issueCert(t, caTemplate("vpndoctor added root"), nil)
+	inter := issueCert(t, caTemplate("vpndoctor added intermediate"), root)
+	bad := issueCert(t, caTemplate("vpndoctor distrusted"), root)
 	t.Run("added", func(t *testing.T) {
 		addToStore(t, storeLocations[0], "ROOT", root.cert, nil)
 		addToStore(t, storeLocations[1], "CA", inter.cert, nil)
@@ -151,15 +152,6 @@ func storeOrigin(set []checks.StoreCert, c *x509.Certificate) string {
 	return ""
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 var procCertSetCertificateContextProperty = windows.NewLazySystemDLL("crypt32.dll").NewProc("CertSetCertificateContextProperty")
 
 // cryptKeyProvInfo is CRYPT_KEY_PROV_INFO.
@@ -194,13 +186,13 @@ func linkKey(t *testing.T) func(*windows.CertContext) {
 
 func TestWindowsClientIdentities(t *testing.T) {
 	requireWine(t)
-	root := issue(t, caTemplate("vpndoctor client CA"), nil)
-	withKey := issue(t, &x509.Certificate{
+	root := issueCert(t, caTemplate("vpndoctor client CA"), nil)
+	withKey := issueCert(t, &x509.Certificate{
 		Subject:     pkix.Name{CommonName: "Taro Yamada"},
 		KeyUsage:    x509.KeyUsageDigitalSignature,
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	}, root)
-	noKey := issue(t, serverTemplate("nokey.example.test"), root)
+	noKey := issueCert(t, serverTemplate("nokey.example.test"), root)
 	addToStore(t, storeLocations[1], "MY", withKey.cert, linkKey(t))
 	addToStore(t, storeLocations[1], "MY", noKey.cert, nil)
 
@@ -248,10 +240,10 @@ func TestChainStatusError(t *testing.T) {
 // Chains whose root Windows does not have are refused, wherever the tests
 // run.
 func TestWindowsVerdictUnknownRoot(t *testing.T) {
-	root := issue(t, caTemplate("vpndoctor unknown root"), nil)
-	inter := issue(t, caTemplate("vpndoctor unknown intermediate"), root)
-	leaf := issue(t, serverTemplate("gw.example.test"), inter)
-	self := issue(t, serverTemplate("self.example.test"), nil)
+	root := issueCert(t, caTemplate("vpndoctor unknown root"), nil)
+	inter := issueCert(t, caTemplate("vpndoctor unknown intermediate"), root)
+	leaf := issueCert(t, serverTemplate("gw.example.test"), inter)
+	self := issueCert(t, serverTemplate("self.example.test"), nil)
 	tests := []struct {
 		name  string
 		chain []*x509.Certificate
@@ -301,27 +293,27 @@ func TestWindowsVerdictInstalledCA(t *testing.T) {
 		return
 	}
 	requireWine(t)
-	root := issue(t, caTemplate("vpndoctor installed root"), nil)
-	inter := issue(t, caTemplate("vpndoctor intermediate"), root)
-	storeInter := issue(t, caTemplate("vpndoctor intermediate in CA store"), root)
-	loneInter := issue(t, caTemplate("vpndoctor intermediate not sent"), root)
-	leaf := issue(t, serverTemplate("gw.example.test"), inter)
+	root := issueCert(t, caTemplate("vpndoctor installed root"), nil)
+	inter := issueCert(t, caTemplate("vpndoctor intermediate"), root)
+	storeInter := issueCert(t, caTemplate("vpndoctor intermediate in CA store"), root)
+	loneInter := issueCert(t, caTemplate("vpndoctor intermediate not sent"), root)
+	leaf := issueCert(t, serverTemplate("gw.example.test"), inter)
 	wildTmpl := serverTemplate("*.example.test")
 	wildTmpl.DNSNames = []string{"*.example.test"}
-	wild := issue(t, wildTmpl, inter)
+	wild := issueCert(t, wildTmpl, inter)
 	expiredTmpl := serverTemplate("gw.example.test")
 	expiredTmpl.NotBefore, expiredTmpl.NotAfter = time.Now().Add(-72*time.Hour), time.Now().Add(-24*time.Hour)
-	expired := issue(t, expiredTmpl, inter)
+	expired := issueCert(t, expiredTmpl, inter)
 	clientTmpl := serverTemplate("gw.example.test")
 	clientTmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
-	clientOnly := issue(t, clientTmpl, inter)
-	viaStore := issue(t, serverTemplate("gw.example.test"), storeInter)
-	viaLone := issue(t, serverTemplate("gw.example.test"), loneInter)
+	clientOnly := issueCert(t, clientTmpl, inter)
+	viaStore := issueCert(t, serverTemplate("gw.example.test"), storeInter)
+	viaLone := issueCert(t, serverTemplate("gw.example.test"), loneInter)
 
 	addToStore(t, storeLocations[0], "ROOT", root.cert, nil)
 	addToStore(t, storeLocations[1], "CA", storeInter.cert, nil)
 
-	der := func(cs ...*ca) [][]byte {
+	der := func(cs ...*keyedCert) [][]byte {
 		var out [][]byte
 		for _, c := range cs {
 			out = append(out, c.cert.Raw)

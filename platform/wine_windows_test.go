@@ -8,6 +8,7 @@ import (
 	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"math/big"
 	"strings"
@@ -38,16 +39,16 @@ func requireWine(t *testing.T) {
 	}
 }
 
-// ca is a certificate that can sign, and its key.
-type ca struct {
+// keyedCert is a certificate and its key, which can sign others.
+type keyedCert struct {
 	cert *x509.Certificate
 	key  crypto.Signer
 }
 
-// issue makes a certificate from tmpl signed by parent, or self-signed when
+// issueCert makes a certificate from tmpl signed by parent, or self-signed when
 // parent is nil. Windows checks validity against the system clock, so these
 // certificates are valid around time.Now, not the fixed testNow.
-func issue(t *testing.T, tmpl *x509.Certificate, parent *ca) *ca {
+func issueCert(t *testing.T, tmpl *x509.Certificate, parent *keyedCert) *keyedCert {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -64,15 +65,30 @@ func issue(t *testing.T, tmpl *x509.Certificate, parent *ca) *ca {
 	if parent != nil {
 		signer, signerKey = parent.cert, parent.key
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
-	if err != nil {
-		t.Fatal(err)
+	for {
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, signer, &key.PublicKey, signerKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Wine 8's crypt32 refuses an ECDSA signature whose r or s is
+		// shorter than the curve's 32 bytes (about 1 signature in 128);
+		// Windows takes it. Sign again: the nonce, and so r and s, change.
+		if !shortECDSASignature(c.Signature) {
+			return &keyedCert{cert: c, key: key}
+		}
 	}
-	c, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
+}
+
+func shortECDSASignature(sig []byte) bool {
+	var rs struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(sig, &rs); err != nil {
+		return false
 	}
-	return &ca{cert: c, key: key}
+	return rs.R.BitLen() <= 248 || rs.S.BitLen() <= 248
 }
 
 func caTemplate(cn string) *x509.Certificate {
