@@ -3,7 +3,11 @@
 // is the command-line diagnosis. main only wires the parts together.
 package main
 
-import "os"
+import (
+	"os"
+
+	_ "github.com/vpndoctor/vpndoctor/cmd/vpndoctor/internal/plainlocale" // before Fyne reads the locale
+)
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
