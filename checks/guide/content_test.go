@@ -68,6 +68,11 @@ func guideT(t *testing.T) *Guide {
 	if err != nil {
 		t.Fatalf("load the embedded guide: %v", err)
 	}
+	for _, lang := range Langs { // the tests read g.texts directly
+		if _, err := g.entries(lang); err != nil {
+			t.Fatalf("load the embedded guide: %v", err)
+		}
+	}
 	return g
 }
 

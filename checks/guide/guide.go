@@ -53,9 +53,13 @@ type entry struct {
 	ITFix      []string        `json:"it_fix"`
 }
 
-// Guide is the loaded fix guide.
+// Guide is the loaded fix guide. A language's texts are read on first use:
+// the command line needs one language, and reading both is most of its
+// start-up cost.
 type Guide struct {
+	fsys     fs.FS
 	findings map[string]finding
+	mu       sync.Mutex
 	texts    map[Lang]map[string]entry
 }
 
@@ -63,7 +67,20 @@ type Guide struct {
 // checks the shape (known fields, known OS keys, well-formed placeholders);
 // the tests check that the content is complete.
 func Load(fsys fs.FS) (*Guide, error) {
-	g := &Guide{texts: map[Lang]map[string]entry{}}
+	g, err := loadFindings(fsys)
+	if err != nil {
+		return nil, err
+	}
+	for _, lang := range Langs {
+		if _, err := g.entries(lang); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+func loadFindings(fsys fs.FS) (*Guide, error) {
+	g := &Guide{fsys: fsys, texts: map[Lang]map[string]entry{}}
 	if err := readJSON(fsys, "findings.json", &g.findings); err != nil {
 		return nil, err
 	}
@@ -72,23 +89,34 @@ func Load(fsys fs.FS) (*Guide, error) {
 			return nil, fmt.Errorf("findings.json: %s: side %q is not one of %v", id, f.Side, Sides)
 		}
 	}
-	for _, lang := range Langs {
-		name := string(lang) + ".json"
-		var m map[string]entry
-		if err := readJSON(fsys, name, &m); err != nil {
-			return nil, err
-		}
-		for id, e := range m {
-			if _, ok := g.findings[id]; !ok {
-				return nil, fmt.Errorf("%s: %s is not in findings.json", name, id)
-			}
-			if err := e.check(); err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", name, id, err)
-			}
-		}
-		g.texts[lang] = m
-	}
 	return g, nil
+}
+
+// entries returns one language's texts, reading them the first time.
+func (g *Guide) entries(lang Lang) (map[string]entry, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if m, ok := g.texts[lang]; ok {
+		return m, nil
+	}
+	if !slices.Contains(Langs, lang) {
+		return nil, fmt.Errorf("guide: no texts in language %q", lang)
+	}
+	name := string(lang) + ".json"
+	var m map[string]entry
+	if err := readJSON(g.fsys, name, &m); err != nil {
+		return nil, err
+	}
+	for id, e := range m {
+		if _, ok := g.findings[id]; !ok {
+			return nil, fmt.Errorf("%s: %s is not in findings.json", name, id)
+		}
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", name, id, err)
+		}
+	}
+	g.texts[lang] = m
+	return m, nil
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
@@ -133,7 +161,7 @@ var loadDefault = sync.OnceValues(func() (*Guide, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Load(sub)
+	return loadFindings(sub)
 })
 
 // Default is the guide embedded in the program.
@@ -173,9 +201,9 @@ func (g *Guide) For(id string, lang Lang, os OS, evidence map[string]string, loc
 	if !ok {
 		return Text{}, fmt.Errorf("guide: no text for finding %q", id)
 	}
-	texts, ok := g.texts[lang]
-	if !ok {
-		return Text{}, fmt.Errorf("guide: no texts in language %q", lang)
+	texts, err := g.entries(lang)
+	if err != nil {
+		return Text{}, err
 	}
 	e, ok := texts[id]
 	if !ok {
