@@ -1,0 +1,72 @@
+package packaging
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+)
+
+// TestLinuxPackage unpacks the tar.xz that scripts/package.sh built, checks
+// its .desktop entry, installs it with its own Makefile (as `sudo make
+// install` would, into a scratch root) and runs the installed program.
+func TestLinuxPackage(t *testing.T) {
+	tarball := os.Getenv("VPNDOCTOR_TARXZ")
+	if tarball == "" {
+		t.Skip("VPNDOCTOR_TARXZ is not set: `make package-check` builds the Linux package and runs this test on it")
+	}
+	dir := t.TempDir()
+	run := func(name string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run("tar", "-xJf", tarball)
+	// fyne package puts everything in one folder, vpndoctor/.
+	top := filepath.Join(dir, "vpndoctor")
+	if _, err := os.Stat(filepath.Join(top, "Makefile")); err != nil {
+		t.Fatalf("no vpndoctor/Makefile in the package:\n%s", run("tar", "-tJf", tarball))
+	}
+	desktops, _ := filepath.Glob(filepath.Join(top, "usr", "local", "share", "applications", "*.desktop"))
+	if len(desktops) != 1 {
+		t.Fatalf("want one .desktop entry, got %v:\n%s", desktops, run("tar", "-tJf", tarball))
+	}
+	entry, _ := os.ReadFile(desktops[0])
+	for _, want := range []string{"Type=Application", "Name=vpndoctor", "Exec=vpndoctor", "Icon=", "Categories=Network;Utility;", "Comment=", "GenericName="} {
+		if !strings.Contains(string(entry), "\n"+want) {
+			t.Errorf(".desktop entry has no %q line:\n%s", want, entry)
+		}
+	}
+
+	root := filepath.Join(dir, "root")
+	run("make", "-C", top, "install", "DESTDIR="+root, "PREFIX=/usr/local")
+	bin := filepath.Join(root, "usr", "local", "bin", "vpndoctor")
+	for _, p := range []string{bin,
+		filepath.Join(root, "usr", "local", "share", "applications", filepath.Base(desktops[0]))} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("not installed: %v", err)
+		}
+	}
+	icons, _ := filepath.Glob(filepath.Join(root, "usr", "local", "share", "pixmaps", "*.png"))
+	if len(icons) != 1 {
+		t.Errorf("icon not installed: %v", icons)
+	}
+	cmd := exec.Command(bin, "version")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || strings.TrimSpace(string(out)) != "vpndoctor "+checks.Version {
+		t.Errorf("installed vpndoctor version: %q (%v), want %q", out, err, "vpndoctor "+checks.Version)
+	}
+	if stderr.Len() > 0 {
+		t.Logf("vpndoctor version also wrote to stderr: %s", stderr.String())
+	}
+}
