@@ -43,6 +43,14 @@ type Config struct {
 	// Actions lists the actions OpenAction can do on this system. nil with
 	// OpenAction set means ActionDateTime and ActionCertManager.
 	Actions []string
+	// Support is IT's contact from the pre-configuration ("name", "phone",
+	// "email", "url"), shown with a problem's advice. May be nil.
+	Support map[string]string
+	// SettingsProblems are what was wrong with IT's settings file, in plain
+	// words; the wizard shows them on the start page and runs on.
+	SettingsProblems []string
+	// Icon is the application's icon (PNG). May be nil.
+	Icon []byte
 }
 
 // The actions OpenAction is asked for.

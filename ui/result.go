@@ -121,6 +121,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 		tell := wrapped(g.TellIT)
 		items = append(items, section(labels["tell_it"]), widget.NewCard("", "", tell))
 	}
+	if c := supportLine(w.cfg.Support); c != "" && rep.Primary != checks.OK {
+		items = append(items, iconLine(theme.MailComposeIcon(), bold(w.t("result.support", "contact", c), "")))
+	}
 
 	items = append(items, widget.NewSeparator(), w.detailsView(rep, g))
 	return container.NewVBox(items...)
@@ -164,7 +167,6 @@ var actionsFor = map[checks.ID][]string{
 	checks.UntrustedRoot:      {ActionCertManager},
 	checks.SelfSigned:         {ActionCertManager},
 	checks.TLSInterception:    {ActionCertManager},
-	checks.MissingIntermed:    {ActionCertManager},
 	checks.ClientCertRequired: {ActionCertManager},
 	checks.ClientCertExpired:  {ActionCertManager},
 	checks.ClientCertUntrust:  {ActionCertManager},
@@ -314,4 +316,15 @@ func reportFileName(rep *checks.Report) string {
 // daysLeft is whole days from now to t, negative once t has passed.
 func daysLeft(t, now time.Time) int {
 	return int(t.Sub(now).Hours() / 24)
+}
+
+// supportLine is IT's contact on one line.
+func supportLine(m map[string]string) string {
+	var parts []string
+	for _, k := range []string{"name", "phone", "email", "url"} {
+		if v := m[k]; v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, " / ")
 }

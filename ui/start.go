@@ -43,6 +43,11 @@ func (w *Wizard) startView() fyne.CanvasObject {
 	intro := wrapped(w.t("start.intro"))
 
 	items := []fyne.CanvasObject{heading, intro}
+	for _, p := range w.cfg.SettingsProblems {
+		n := wrapped(w.t("settings.problem", "problem", p))
+		n.Importance = widget.WarningImportance
+		items = append(items, iconLine(theme.WarningIcon(), n))
+	}
 	if st.notice != "" {
 		n := wrapped(w.t(st.notice))
 		n.Importance = widget.WarningImportance

@@ -87,6 +87,9 @@ type Wizard struct {
 // Run opens the wizard and returns when the window is closed.
 func Run(cfg Config) {
 	a := app.NewWithID(AppID)
+	if cfg.Icon != nil {
+		a.SetIcon(fyne.NewStaticResource("vpndoctor.png", cfg.Icon))
+	}
 	w := New(a, cfg)
 	a.Lifecycle().SetOnStopped(w.Close)
 	w.win.ShowAndRun()
@@ -162,7 +165,7 @@ func (w *Wizard) show(step string) {
 
 // render draws the current step from the wizard's state.
 func (w *Wizard) render() {
-	w.win.SetTitle("vpndoctor — " + w.t("app.title"))
+	w.win.SetTitle("vpndoctor " + checks.Version + " — " + w.t("app.title"))
 	for _, r := range w.rows {
 		r.stop()
 	}

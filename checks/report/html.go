@@ -58,6 +58,8 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 {{if .Guide.SideLabel}}<p>{{.L.Side}}<strong>{{.Guide.SideLabel}}</strong></p>{{end}}
 </div>
 
+{{if .Support}}<p><strong>{{.L.Support}}:</strong> {{.Support}}</p>{{end}}
+
 {{if .Guide.Steps}}<h2>{{.L.Steps}} ({{.OSName}})</h2>
 <ol>{{range .Guide.Steps}}<li>{{.}}</li>{{end}}</ol>{{end}}
 
@@ -116,13 +118,13 @@ type htmlCert struct {
 }
 
 type htmlData struct {
-	Lang, Target, Checked, Version, Primary, OSName string
-	OK                                              bool
-	Guide                                           guide.Text
-	L                                               map[string]string
-	Findings                                        []htmlFinding
-	Chain                                           []htmlCert
-	Facts, System, Timings                          []kv
+	Lang, Target, Checked, Version, Primary, OSName, Support string
+	OK                                                       bool
+	Guide                                                    guide.Text
+	L                                                        map[string]string
+	Findings                                                 []htmlFinding
+	Chain                                                    []htmlCert
+	Facts, System, Timings                                   []kv
 }
 
 func sortedKV(m map[string]string) []kv {
@@ -146,6 +148,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		Guide:   Guide(primaryFinding(rep), v),
 		L:       htmlLabels(v),
 		OSName:  osName(v),
+		Support: supportLine(v),
 	}
 	for _, f := range rep.Findings {
 		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence)})
@@ -213,7 +216,7 @@ func clientCertFact(rep *checks.Report, v View) string {
 func htmlLabels(v View) map[string]string {
 	if v.ja() {
 		return map[string]string{
-			"Side":  "問題のある場所",
+			"Side": "問題のある場所：", "Support": "IT の連絡先",
 			"Title": "VPN 接続の診断レポート", "Gateway": "接続先", "Checked": "確認日時", "Primary": "主な原因",
 			"Steps": "利用者への案内", "ForIT": "IT 担当者・PKI 担当者向け", "Findings": "すべての結果",
 			"Chain": "証明書チェーン", "NoChain": "サーバーから証明書を受け取れませんでした。",
@@ -223,7 +226,7 @@ func htmlLabels(v View) map[string]string {
 		}
 	}
 	return map[string]string{
-		"Side":  "Where the problem is: ",
+		"Side": "Where the problem is: ", "Support": "IT contact",
 		"Title": "VPN connection diagnosis", "Gateway": "Gateway", "Checked": "Checked", "Primary": "Primary cause",
 		"Steps": "Steps suggested to the user", "ForIT": "For IT and the PKI team", "Findings": "All findings",
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",

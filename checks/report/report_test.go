@@ -297,3 +297,26 @@ func TestRedactionOfCommonUserNames(t *testing.T) {
 		t.Errorf("the home directory of user root is not hidden")
 	}
 }
+
+// IT's support contact from the pre-configuration reaches every format.
+func TestSupportContact(t *testing.T) {
+	rep := diagnose(t, "expired")
+	v := view(guide.Ja)
+	v.Support = map[string]string{"name": "情報システム部 ヘルプデスク", "phone": "03-1234-5678", "email": "help@example.co.jp"}
+	for _, format := range []report.Format{report.Text, report.HTML} {
+		var b bytes.Buffer
+		if err := report.Write(&b, format, rep, v); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"情報システム部 ヘルプデスク", "03-1234-5678", "help@example.co.jp"} {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s lacks %q", format, want)
+			}
+		}
+	}
+	var b bytes.Buffer
+	_ = report.WriteText(&b, rep, v)
+	if !strings.Contains(b.String(), "IT の連絡先：情報システム部") {
+		t.Errorf("the terminal text lacks the contact:\n%s", b.String())
+	}
+}

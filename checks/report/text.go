@@ -21,6 +21,9 @@ type View struct {
 	// Facts are this computer's facts (platform.Facts as strings), added to
 	// the JSON and HTML documents when set.
 	Facts map[string]string
+	// Support is IT's contact (name, email, phone, url) from the
+	// pre-configuration, shown with the advice.
+	Support map[string]string
 	// Redact hides this computer's name and the user's name everywhere in
 	// the document (Facts "hostname" and "user" say what they are).
 	Redact bool
@@ -96,6 +99,9 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	}
 	if g.TellIT != "" && rep.Primary != checks.OK {
 		fmt.Fprintf(&b, "\n%s%s%s\n", labels["tell_it"], v.tr("：", ": "), g.TellIT)
+	}
+	if c := supportLine(v); c != "" && rep.Primary != checks.OK {
+		fmt.Fprintf(&b, "%s%s\n", v.tr("IT の連絡先：", "IT contact: "), c)
 	}
 	fmt.Fprintf(&b, "\n%s %s:%d  (%s, %d ms)\n", v.tr("確認した接続先:", "Checked:"), rep.Target.Host, rep.Target.Port,
 		formatTime(rep.StartedAt, v), rep.DurationMS)
@@ -210,4 +216,15 @@ func pad(s string, width int) string {
 		return s
 	}
 	return s + strings.Repeat(" ", width-w)
+}
+
+// supportLine is IT's contact from the pre-configuration, on one line.
+func supportLine(v View) string {
+	var parts []string
+	for _, k := range []string{"name", "phone", "email", "url"} {
+		if x := v.Support[k]; x != "" {
+			parts = append(parts, x)
+		}
+	}
+	return strings.Join(parts, " / ")
 }

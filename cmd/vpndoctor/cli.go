@@ -49,6 +49,7 @@ Check flags:
   --os NAME            whose steps to print: windows, macos, linux, ios, android (default: this OS)
   --ntp HOST[:PORT]    time server (default: the one this OS uses, else pool.ntp.org)
   --ca-file PEM        extra trusted roots, on top of this computer's trust store
+  --config FILE        IT's settings file (default: the first vpndoctor.json found)
   --dns HOST[:PORT]    ask this DNS server instead of the system's resolver
   --timeout DURATION   bound for the whole diagnosis (default 10s)
   --client-cert PEM --client-key PEM   offer this identity if the gateway asks for one
@@ -71,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	code := exitOK
 	switch args[0] {
 	case "check":
-		code, err = cmdCheck(args[1:], stdout)
+		code, err = cmdCheck(args[1:], stdout, stderr)
 	case "demo":
 		code, err = cmdDemo(args[1:], stdout)
 	case "system":
@@ -145,9 +146,10 @@ type checkFlags struct {
 	demo       string
 	dns        string
 	redact     bool
+	config     string
 }
 
-func cmdCheck(args []string, stdout io.Writer) (int, error) {
+func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	// The fix guide's texts are parsed while the network steps run: they are
 	// needed only to print the result.
 	go guide.Default()
@@ -166,14 +168,20 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	fs.StringVar(&f.demo, "demo", "", "")
 	fs.StringVar(&f.dns, "dns", "", "")
 	fs.BoolVar(&f.redact, "redact", false, "")
+	fs.StringVar(&f.config, "config", "", "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage, err
 	}
+	set := loadSettings(f.config, stderr)
 	view, err := viewFromFlags(f.lang, f.osName)
 	if err != nil {
 		return exitUsage, err
 	}
+	if f.lang == "" && set.lang() != "" {
+		view.Lang = set.lang()
+	}
+	view.Support = set.support()
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
 		return exitUsage, usagef("--timeout %s is out of range (give 1s to 5m)", f.timeout)
 	}
@@ -204,6 +212,8 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 		input := ""
 		if len(pos) == 1 {
 			input = pos[0]
+		} else if len(set.Gateways) > 0 {
+			input = set.Gateways[0] // IT's gateway comes first
 		} else {
 			gw, err := onlyGateway(sys)
 			if err != nil {
@@ -214,7 +224,7 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 		if target, err = checks.ParseTarget(input); err != nil {
 			return exitUsage, err
 		}
-		if opts, err = realOptions(sys, f); err != nil {
+		if opts, err = realOptions(sys, f, set); err != nil {
 			return exitUsage, err
 		}
 	}
@@ -287,13 +297,17 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 
 // realOptions builds the options for a real gateway: this computer's own
 // trust store and time server, plus what the flags add.
-func realOptions(sys systemInfo, f checkFlags) (checks.Options, error) {
-	if f.ntp != "" {
-		if err := validNTP(f.ntp); err != nil {
+func realOptions(sys systemInfo, f checkFlags, set settings) (checks.Options, error) {
+	ntp := f.ntp
+	if ntp != "" {
+		if err := validNTP(ntp); err != nil {
 			return checks.Options{}, err
 		}
+	} else {
+		ntp = set.NTPServer
 	}
-	opts := sys.options(f.ntp)
+	opts := sys.options(ntp)
+	set.apply(&opts)
 	if f.dns != "" {
 		r, err := resolverFor(f.dns)
 		if err != nil {
@@ -306,7 +320,7 @@ func realOptions(sys systemInfo, f checkFlags) (checks.Options, error) {
 		if err != nil {
 			return opts, err
 		}
-		opts.ExtraRoots = roots
+		opts.ExtraRoots = append(opts.ExtraRoots, roots...)
 	}
 	if (f.clientCert == "") != (f.clientKey == "") {
 		return opts, usagef("--client-cert and --client-key go together")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,6 +169,51 @@ func TestSystemJSON(t *testing.T) {
 	for _, k := range []string{"facts", "vpn_gateways", "trust_store", "client_identities"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("system --json lacks %q", k)
+		}
+	}
+}
+
+// IT's settings reach the diagnosis: the corporate root makes the practice
+// gateway trusted, an expected fingerprint that does not match is
+// reported, the support contact is printed, and a malformed file is named
+// line by line while the check still runs.
+func TestSettingsFile(t *testing.T) {
+	lab, err := practice.Start(practice.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	target, _ := lab.Target("ok")
+	opts, _ := lab.Options("ok")
+	rootPEM := strings.ReplaceAll(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: lab.Root().Raw})), "\n", `\n`)
+	write := func(body string) string {
+		path := filepath.Join(t.TempDir(), "vpndoctor.json")
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	args := func(cfg string) []string {
+		return []string{"check", "--config", cfg, "--dns", lab.DNSAddr(), "--ntp", opts.NTPServer, "--lang", "en", target}
+	}
+	good := write(`{"extra_roots_pem": ["` + rootPEM + `"], "support": {"name": "Helpdesk", "phone": "03-1234-5678"}}`)
+	if code, out, errOut := runCLI(args(good)...); code != exitOK || !strings.Contains(out, "No certificate problem") {
+		t.Errorf("corporate root: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	pinned := write(`{"extra_roots_pem": ["` + rootPEM + `"], "expected_certificate": {"sha256": ["` + strings.Repeat("ab", 32) + `"]},
+	  "support": {"name": "Helpdesk", "phone": "03-1234-5678"}}`)
+	code, out, _ := runCLI(args(pinned)...)
+	if code != exitProblem || !strings.Contains(out, "unexpected_certificate") || !strings.Contains(out, "Helpdesk / 03-1234-5678") {
+		t.Errorf("wrong fingerprint: exit %d\n%s", code, out)
+	}
+	broken := write("{\n  \"extra_roots_pem\": [\"" + rootPEM + "\"],\n  \"ntp_server\": 123,\n  \"gatways\": [\"x\"]\n}\n")
+	code, out, errOut := runCLI(args(broken)...)
+	if code != exitOK || !strings.Contains(out, "No certificate problem") {
+		t.Errorf("a malformed file stopped the check: exit %d\n%s", code, out)
+	}
+	for _, want := range []string{"line 3", "ntp_server", "line 4", `did you mean "gateways"`} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("settings problems %q lack %q", errOut, want)
 		}
 	}
 }

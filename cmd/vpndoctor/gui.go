@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/vpndoctor/vpndoctor/assets"
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
@@ -28,6 +29,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	demo := fs.String("demo", "", "")
 	langFlag := fs.String("lang", "", "")
 	autostart := fs.Bool("autostart", false, "")
+	configFile := fs.String("config", "", "")
 	pos, err := parseInterleaved(fs, args)
 	if err == nil && len(pos) > 0 {
 		err = usagef("unexpected %q; to check a server from the command line run 'vpndoctor check %s'", pos[0], pos[0])
@@ -43,10 +45,20 @@ func openWizard(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vpndoctor: %s\n", plainError(err))
 		return exitUsage
 	}
+	set := loadSettings(*configFile, stderr)
+	for _, p := range set.Problems {
+		cfg.SettingsProblems = append(cfg.SettingsProblems, p.Error())
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = set.lang()
+	}
 	if cfg.Lang == "" {
 		cfg.Lang = guide.FromEnv(platform.UILanguages()...)
 	}
 	sys := newSystem()
+	for _, g := range set.Gateways { // IT's gateways first: the field is filled with the first
+		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: "IT", Address: g})
+	}
 	for _, g := range sys.gateways() {
 		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: g.Client, Address: g.Address})
 	}
@@ -63,11 +75,16 @@ func openWizard(args []string, stderr io.Writer) int {
 		}
 		cfg.Demo = *demo
 	}
-	cfg.NewOptions = func() checks.Options { return sys.options("") }
+	cfg.NewOptions = func() checks.Options {
+		o := sys.options(set.NTPServer)
+		set.apply(&o)
+		return o
+	}
+	cfg.Support, cfg.Icon = set.support(), assets.Icon
 	cfg.Facts = sys.factMap()
 	cfg.OpenAction, cfg.Actions = platform.OpenAction, platform.Actions()
 	view := func(l guide.Lang) report.View {
-		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts}
+		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts, Support: cfg.Support}
 	}
 	cfg.Summary = func(rep *checks.Report, l guide.Lang) string { return report.Summary(rep, view(l)) }
 	cfg.SaveReport = func(rep *checks.Report, l guide.Lang, w io.Writer, format string) error {

@@ -10,5 +10,8 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		attachConsole() // a command typed in a Windows console prints there
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
