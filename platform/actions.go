@@ -79,3 +79,20 @@ func OpenAction(action string) error {
 	go cmd.Wait() // reap it; its exit status says nothing useful
 	return nil
 }
+
+// folderOpeners are the file managers' commands, per OS.
+var folderOpeners = map[string][]string{"windows": {"explorer.exe"}, "darwin": {"/usr/bin/open"}, "linux": {"xdg-open"}}
+
+// OpenFolder shows a folder in the OS's file manager.
+func OpenFolder(dir string) error {
+	c, ok := folderOpeners[runtime.GOOS]
+	if !ok || !hasProgram(c[0]) {
+		return fmt.Errorf("no file manager to open %s", dir)
+	}
+	cmd := exec.Command(c[0], append(c[1:], dir)...)
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	go cmd.Wait()
+	return nil
+}

@@ -32,8 +32,12 @@ type Config struct {
 	// Facts about the system, shown in the technical details. May be nil.
 	Facts map[string]string
 	// SaveReport writes the report for IT in format ("html", "json" or
-	// "text", from the file name the user chose). nil hides the button.
-	SaveReport func(rep *checks.Report, lang guide.Lang, w io.Writer, format string) error
+	// "text", from the file name the user chose), with this computer's and
+	// the user's names hidden when redact is set. nil hides the button.
+	SaveReport func(rep *checks.Report, lang guide.Lang, w io.Writer, format string, redact bool) error
+	// OpenFolder shows a folder in the OS's file manager (offered after a
+	// report is saved). May be nil.
+	OpenFolder func(dir string) error
 	// Summary is the text "Copy summary for helpdesk" puts on the
 	// clipboard. nil: the wizard writes a short one itself.
 	Summary func(rep *checks.Report, lang guide.Lang) string

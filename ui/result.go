@@ -272,7 +272,21 @@ func (w *Wizard) copySummary() {
 	w.showNote(w.t("result.copied"), widget.SuccessImportance)
 }
 
+// saveReport first asks whether to hide this computer's and the user's
+// names (on by default: the file is often forwarded beyond IT, and IT
+// knows who sent it), then where to save.
 func (w *Wizard) saveReport() {
+	redact := widget.NewCheck(w.t("save.redact"), nil)
+	redact.SetChecked(true)
+	body := container.NewVBox(wrapped(w.t("save.intro")), redact, small(w.t("save.private")))
+	dialog.ShowCustomConfirm(w.t("result.save"), w.t("save.choose"), w.t("save.cancel"), body, func(ok bool) {
+		if ok {
+			w.chooseReportFile(redact.Checked)
+		}
+	}, w.win)
+}
+
+func (w *Wizard) chooseReportFile(redact bool) {
 	rep, lang := w.report, w.lang
 	d := dialog.NewFileSave(func(out fyne.URIWriteCloser, err error) {
 		if err != nil || out == nil {
@@ -282,7 +296,7 @@ func (w *Wizard) saveReport() {
 			return
 		}
 		name := out.URI().Path()
-		err = w.cfg.SaveReport(rep, lang, out, formatFor(name))
+		err = w.cfg.SaveReport(rep, lang, out, formatFor(name), redact)
 		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
@@ -291,6 +305,15 @@ func (w *Wizard) saveReport() {
 			return
 		}
 		w.showNote(w.t("result.saved", "path", name), widget.SuccessImportance)
+		if w.cfg.OpenFolder != nil {
+			dialog.ShowConfirm(w.t("result.save"), w.t("save.open_folder", "path", name), func(open bool) {
+				if open {
+					if err := w.cfg.OpenFolder(filepath.Dir(name)); err != nil {
+						w.showNote(w.t("action.failed", "error", err.Error()), widget.DangerImportance)
+					}
+				}
+			}, w.win)
+		}
 	}, w.win)
 	d.SetFileName(reportFileName(rep))
 	d.Resize(w.win.Canvas().Size())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -428,6 +429,45 @@ func TestActionButtons(t *testing.T) {
 	for _, o := range h2.objects() {
 		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, "Open") {
 			t.Errorf("action button %q with no OpenAction", b.Text)
+		}
+	}
+}
+
+// "Save report for IT" asks first whether to hide this computer's and the
+// user's names, with hiding on by default.
+func TestSaveAsksToRedact(t *testing.T) {
+	h := newHarness(t, Config{Lang: guide.En, Demo: "expired", Autostart: true,
+		SaveReport: func(*checks.Report, guide.Lang, io.Writer, string, bool) error { return nil }})
+	h.waitResult()
+	test.Tap(h.button("Save report for IT"))
+	h.drain()
+	var box *widget.Check
+	for _, o := range h.w.win.Canvas().Overlays().List() {
+		walk(o, func(c fyne.CanvasObject) {
+			if ch, ok := c.(*widget.Check); ok {
+				box = ch
+			}
+		})
+	}
+	if box == nil {
+		t.Fatal("no redaction choice before saving")
+	}
+	if !box.Checked || !strings.Contains(box.Text, "Hide this computer's name") {
+		t.Errorf("redaction choice %q checked=%v, want on by default", box.Text, box.Checked)
+	}
+}
+
+func walk(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	switch c := o.(type) {
+	case *fyne.Container:
+		for _, x := range c.Objects {
+			walk(x, f)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(c)
+		for _, x := range r.Objects() {
+			walk(x, f)
 		}
 	}
 }

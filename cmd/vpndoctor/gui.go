@@ -87,12 +87,15 @@ func openWizard(args []string, stderr io.Writer) int {
 		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts, Support: cfg.Support}
 	}
 	cfg.Summary = func(rep *checks.Report, l guide.Lang) string { return report.Summary(rep, view(l)) }
-	cfg.SaveReport = func(rep *checks.Report, l guide.Lang, w io.Writer, format string) error {
+	cfg.SaveReport = func(rep *checks.Report, l guide.Lang, w io.Writer, format string, redact bool) error {
 		if format == "text" {
 			format = string(report.Text)
 		}
-		return report.Write(w, report.Format(format), rep, view(l))
+		v := view(l)
+		v.Redact = redact
+		return report.Write(w, report.Format(format), rep, v)
 	}
+	cfg.OpenFolder = platform.OpenFolder
 	ui.Run(cfg)
 	return exitOK
 }
