@@ -7,6 +7,7 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
+	"runtime"
 	"sync"
 
 	"github.com/vpndoctor/vpndoctor/checks"
@@ -19,6 +20,7 @@ import (
 // is skipped, never fatal. OpenSSL "TRUSTED CERTIFICATE" blocks are read
 // for their certificate and the trust settings after it are dropped.
 func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) {
+	var ders [][]byte
 	for len(data) > 0 {
 		var block *pem.Block
 		block, data = pem.Decode(data)
@@ -42,14 +44,43 @@ func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) 
 		default:
 			continue // keys, CRLs: not ours to count
 		}
-		c, err := parseCached(der)
-		if err != nil {
+		ders = append(ders, der)
+	}
+	parsed := parseAll(ders)
+	for _, c := range parsed {
+		if c == nil {
 			skipped++
 			continue
 		}
 		certs = append(certs, c)
 	}
 	return certs, skipped
+}
+
+// parseAll parses certificates on every core, keeping their order (a nil
+// for one that does not parse): a system bundle holds some 150 roots and
+// parsing them is what a store Load waits for.
+func parseAll(ders [][]byte) []*x509.Certificate {
+	out := make([]*x509.Certificate, len(ders))
+	workers := runtime.NumCPU()
+	if workers > 8 {
+		workers = 8
+	}
+	if len(ders) < 32 || workers < 2 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(ders); i += workers {
+				out[i], _ = parseCached(ders[i])
+			}
+		}(w)
+	}
+	wg.Wait()
+	return out
 }
 
 // parseCache memoises parsing by the DER's hash. The store is still read

@@ -53,13 +53,15 @@ type entry struct {
 	ITFix      []string        `json:"it_fix"`
 }
 
-// Guide is the loaded fix guide. A language's texts are read on first use:
-// the command line needs one language, and reading both is most of its
-// start-up cost.
+// Guide is the loaded fix guide. A language's texts are read on first use,
+// and an entry is decoded when it is first asked for: the command line
+// prints one or two entries in one language, and decoding everything was
+// most of its start-up cost.
 type Guide struct {
 	fsys     fs.FS
 	findings map[string]finding
 	mu       sync.Mutex
+	raw      map[Lang]map[string]json.RawMessage
 	texts    map[Lang]map[string]entry
 }
 
@@ -80,7 +82,7 @@ func Load(fsys fs.FS) (*Guide, error) {
 }
 
 func loadFindings(fsys fs.FS) (*Guide, error) {
-	g := &Guide{fsys: fsys, texts: map[Lang]map[string]entry{}}
+	g := &Guide{fsys: fsys, raw: map[Lang]map[string]json.RawMessage{}, texts: map[Lang]map[string]entry{}}
 	if err := readJSON(fsys, "findings.json", &g.findings); err != nil {
 		return nil, err
 	}
@@ -92,31 +94,80 @@ func loadFindings(fsys fs.FS) (*Guide, error) {
 	return g, nil
 }
 
-// entries returns one language's texts, reading them the first time.
+// entries decodes and checks every text of one language.
 func (g *Guide) entries(lang Lang) (map[string]entry, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if m, ok := g.texts[lang]; ok {
+	raw, err := g.rawTexts(lang)
+	if err != nil {
+		return nil, err
+	}
+	for id := range raw {
+		if _, _, err := g.decode(lang, id); err != nil {
+			return nil, err
+		}
+	}
+	return g.texts[lang], nil
+}
+
+// entry is one finding's text in one language; ok is false when it has none.
+func (g *Guide) entry(lang Lang, id string) (e entry, ok bool, err error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if _, err := g.rawTexts(lang); err != nil {
+		return entry{}, false, err
+	}
+	return g.decode(lang, id)
+}
+
+// rawTexts reads a language's file, its entries left undecoded. g.mu held.
+func (g *Guide) rawTexts(lang Lang) (map[string]json.RawMessage, error) {
+	if m, ok := g.raw[lang]; ok {
 		return m, nil
 	}
 	if !slices.Contains(Langs, lang) {
 		return nil, fmt.Errorf("guide: no texts in language %q", lang)
 	}
 	name := string(lang) + ".json"
-	var m map[string]entry
-	if err := readJSON(g.fsys, name, &m); err != nil {
-		return nil, err
+	data, err := fs.ReadFile(g.fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read guide: %w", err)
 	}
-	for id, e := range m {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("read guide %s: %w", name, err)
+	}
+	for id := range m {
 		if _, ok := g.findings[id]; !ok {
 			return nil, fmt.Errorf("%s: %s is not in findings.json", name, id)
 		}
-		if err := e.check(); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", name, id, err)
-		}
 	}
-	g.texts[lang] = m
+	g.raw[lang] = m
+	g.texts[lang] = map[string]entry{}
 	return m, nil
+}
+
+// decode turns one raw entry into checked text, once. g.mu held.
+func (g *Guide) decode(lang Lang, id string) (entry, bool, error) {
+	if e, ok := g.texts[lang][id]; ok {
+		return e, true, nil
+	}
+	msg, ok := g.raw[lang][id]
+	if !ok {
+		return entry{}, false, nil
+	}
+	name := string(lang) + ".json"
+	var e entry
+	dec := json.NewDecoder(bytes.NewReader(msg))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return entry{}, false, fmt.Errorf("read guide %s: %s: %w", name, id, err)
+	}
+	if err := e.check(); err != nil {
+		return entry{}, false, fmt.Errorf("%s: %s: %w", name, id, err)
+	}
+	g.texts[lang][id] = e
+	return e, true, nil
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
@@ -201,11 +252,10 @@ func (g *Guide) For(id string, lang Lang, os OS, evidence map[string]string, loc
 	if !ok {
 		return Text{}, fmt.Errorf("guide: no text for finding %q", id)
 	}
-	texts, err := g.entries(lang)
+	e, ok, err := g.entry(lang, id)
 	if err != nil {
 		return Text{}, err
 	}
-	e, ok := texts[id]
 	if !ok {
 		return Text{}, fmt.Errorf("guide: no %s text for finding %q", lang, id)
 	}

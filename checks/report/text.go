@@ -56,6 +56,12 @@ func primaryFinding(rep *checks.Report) checks.Finding {
 	return checks.Finding{ID: rep.Primary, Evidence: map[string]string{}}
 }
 
+// Prepare reads the fix guide's texts for the view's language, so that a
+// caller can do it while the diagnosis runs.
+func Prepare(v View) {
+	_, _ = guide.For(string(checks.OK), v.Lang, v.OS, nil, v.loc())
+}
+
 // Guide returns the fix-guide text for a finding in this view.
 func Guide(f checks.Finding, v View) guide.Text {
 	t, err := guide.For(string(f.ID), v.Lang, v.OS, f.Evidence, v.loc())

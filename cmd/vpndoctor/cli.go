@@ -150,9 +150,6 @@ type checkFlags struct {
 }
 
 func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
-	// The fix guide's texts are parsed while the network steps run: they are
-	// needed only to print the result.
-	go guide.Default()
 	var f checkFlags
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -181,6 +178,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if f.lang == "" && set.lang() != "" {
 		view.Lang = set.lang()
 	}
+	// The fix guide's texts are parsed while the network steps run: they
+	// are needed only to print the result.
+	go report.Prepare(view)
 	view.Support = set.support()
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
 		return exitUsage, usagef("--timeout %s is out of range (give 1s to 5m)", f.timeout)
