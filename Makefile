@@ -73,6 +73,7 @@ package-check: deps
 
 bench: build
 	@scripts/ensure-debs.sh $(BENCH_DEBS)
+	$(GO) build -tags nogui -o bin/vpndoctor-cli ./cmd/vpndoctor
 	bench/compare.sh
 
 screenshots: build
