@@ -99,7 +99,11 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 		items = append(items, wrapped(g.Meaning))
 	}
 	if g.SideLabel != "" {
-		side := bold(labels["side"]+": "+g.SideLabel, "")
+		colon := ": "
+		if w.lang == guide.Ja {
+			colon = "："
+		}
+		side := bold(labels["side"]+colon+g.SideLabel, "")
 		items = append(items, iconLine(sideIcon(g.Side), side))
 	}
 	if len(g.Steps) > 0 {
