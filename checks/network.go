@@ -87,6 +87,7 @@ func (r *run) connect(ctx context.Context, addrs []string) (net.Conn, *Finding) 
 
 // handshakeResult is what one TLS attempt learned.
 type handshakeResult struct {
+	badCert    error // a certificate the server sent could not be parsed
 	state      tls.ConnectionState
 	peer       []*x509.Certificate
 	asked      bool
@@ -109,7 +110,8 @@ func (r *run) handshake(ctx context.Context, conn net.Conn, legacy bool) handsha
 			for _, der := range raw {
 				c, err := x509.ParseCertificate(der)
 				if err != nil {
-					return fmt.Errorf("the server sent a certificate that cannot be read: %w", err)
+					res.badCert = fmt.Errorf("the server sent a certificate that cannot be read: %w", err)
+					return res.badCert
 				}
 				res.peer = append(res.peer, c)
 			}
@@ -141,6 +143,12 @@ func (r *run) handshake(ctx context.Context, conn net.Conn, legacy bool) handsha
 	tc := tls.Client(conn, cfg)
 	res.err = tc.HandshakeContext(hctx)
 	res.state = tc.ConnectionState()
+	// crypto/tls parses the server's certificates before our callback and
+	// reports garbage with a plain string, not a typed error (see
+	// handshake_client.go): this prefix is the only way to tell it apart.
+	if res.err != nil && res.badCert == nil && strings.Contains(res.err.Error(), "failed to parse certificate from server") {
+		res.badCert = res.err
+	}
 	if res.err != nil {
 		if res.asked && r.opts.ClientCert == nil && isAlert(res.err) {
 			res.needed = true

@@ -303,6 +303,14 @@ func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (hands
 	if hs.err == nil || len(hs.peer) > 0 && hs.needed {
 		return hs, clientCertFinding(hs)
 	}
+	if hs.badCert != nil {
+		// Garbage where a certificate should be: no VPN client can use it,
+		// and no specific cause names it.
+		f := newFinding(Unclassified, Fail, "the server sent a certificate that cannot be read",
+			"what the server sent as its certificate cannot be read: "+hs.badCert.Error(), -1)
+		f.Evidence[EvError] = hs.badCert.Error()
+		return hs, &f
+	}
 	var rh tls.RecordHeaderError
 	if asRecordHeader(hs.err, &rh) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
