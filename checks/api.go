@@ -11,8 +11,22 @@ import (
 // StoreCert is a certificate from a trust store, with where it came from
 // ("/etc/ssl/certs/ca-certificates.crt", "LocalMachine\\ROOT", "login keychain").
 type StoreCert struct {
+	// Cert is the parsed certificate; it is nil when a store left the
+	// parsing to the engine and set DER instead.
 	Cert   *x509.Certificate
 	Origin string
+	// DER is the certificate unparsed. A store with many roots (a system
+	// bundle of some 150) may hand them over this way: the engine parses
+	// only the few whose names an issuer in the chain matches.
+	DER []byte
+}
+
+// Parsed returns the certificate, parsing DER when needed.
+func (s StoreCert) Parsed() (*x509.Certificate, error) {
+	if s.Cert != nil {
+		return s.Cert, nil
+	}
+	return x509.ParseCertificate(s.DER)
 }
 
 // TrustSnapshot is a trust store as read at one moment.

@@ -10,6 +10,10 @@ import (
 	"encoding/hex"
 	"encoding/pem"
 	"fmt"
+	"sync"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // maxChainDepth bounds path building against loops and hostile chains.
@@ -44,7 +48,8 @@ type path struct {
 
 // trustPool is the trust store flattened for path building.
 type trustPool struct {
-	roots         []StoreCert
+	roots         []StoreCert // parsed
+	lazy          lazyRoots   // handed over unparsed, indexed by subject
 	intermediates []StoreCert
 	distrusted    []StoreCert
 	elsewhere     []StoreCert
@@ -88,7 +93,86 @@ func (p *trustPool) anchorFor(c *x509.Certificate) *StoreCert {
 			return &p.roots[i]
 		}
 	}
+	for _, r := range p.lazy.named(c.RawSubject) {
+		if bytes.Equal(r.der, c.Raw) || bytes.Equal(r.spki, c.RawSubjectPublicKeyInfo) {
+			if sc := r.parse(); sc != nil {
+				return sc
+			}
+		}
+	}
 	return nil
+}
+
+// rootIssuer finds c's issuer among the roots, parsed or not.
+func (p *trustPool) rootIssuer(c *x509.Certificate, used map[string]bool) *StoreCert {
+	if a := issuerIn(c, p.roots, used); a != nil {
+		return a
+	}
+	for _, r := range p.lazy.named(c.RawIssuer) {
+		if sc := r.parse(); sc != nil && !used[string(sc.Cert.Raw)] && signedBy(c, sc.Cert) {
+			return sc
+		}
+	}
+	return nil
+}
+
+// lazyRoots index unparsed roots by their raw subject name.
+type lazyRoots struct {
+	bySubject map[string][]*lazyRoot
+	n         int
+}
+
+type lazyRoot struct {
+	der, spki []byte
+	origin    string
+	once      sync.Once
+	parsed    *StoreCert
+}
+
+func (l *lazyRoots) add(sc StoreCert) bool {
+	subject, spki, ok := subjectAndKey(sc.DER)
+	if !ok {
+		return false
+	}
+	if l.bySubject == nil {
+		l.bySubject = map[string][]*lazyRoot{}
+	}
+	l.bySubject[string(subject)] = append(l.bySubject[string(subject)], &lazyRoot{der: sc.DER, spki: spki, origin: sc.Origin})
+	l.n++
+	return true
+}
+
+func (l *lazyRoots) named(name []byte) []*lazyRoot { return l.bySubject[string(name)] }
+
+func (r *lazyRoot) parse() *StoreCert {
+	r.once.Do(func() {
+		if c, err := x509.ParseCertificate(r.der); err == nil {
+			r.parsed = &StoreCert{Cert: c, Origin: r.origin}
+		}
+	})
+	return r.parsed
+}
+
+// subjectAndKey reads a certificate's raw subject and public key info
+// without parsing the rest (RFC 5280 4.1: TBSCertificate is version,
+// serial, signature, issuer, validity, subject, subjectPublicKeyInfo...).
+func subjectAndKey(der []byte) (subject, spki []byte, ok bool) {
+	input := cryptobyte.String(der)
+	var cert, tbs cryptobyte.String
+	if !input.ReadASN1(&cert, cbasn1.SEQUENCE) || !cert.ReadASN1(&tbs, cbasn1.SEQUENCE) {
+		return nil, nil, false
+	}
+	var subj, key cryptobyte.String
+	if !tbs.SkipOptionalASN1(cbasn1.Tag(0).Constructed().ContextSpecific()) ||
+		!tbs.SkipASN1(cbasn1.INTEGER) || // serial
+		!tbs.SkipASN1(cbasn1.SEQUENCE) || // signature algorithm
+		!tbs.SkipASN1(cbasn1.SEQUENCE) || // issuer
+		!tbs.SkipASN1(cbasn1.SEQUENCE) || // validity
+		!tbs.ReadASN1Element(&subj, cbasn1.SEQUENCE) ||
+		!tbs.ReadASN1Element(&key, cbasn1.SEQUENCE) {
+		return nil, nil, false
+	}
+	return subj, key, true
 }
 
 func (p *trustPool) isDistrusted(c *x509.Certificate) *StoreCert {
@@ -139,7 +223,7 @@ func (r *run) buildPath(ctx context.Context, sent []*x509.Certificate, pool *tru
 			p.end = endTooDeep
 			return p
 		}
-		if a := issuerIn(cur.cert, pool.roots, used); a != nil {
+		if a := pool.rootIssuer(cur.cert, used); a != nil {
 			cur = link{cert: a.Cert, source: FromStore, origin: a.Origin}
 			continue
 		}

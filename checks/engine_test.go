@@ -469,3 +469,41 @@ func TestExpectedCertificate(t *testing.T) {
 		}
 	}
 }
+
+// derStore hands its roots over unparsed, as the Linux adapter does with
+// the system bundle.
+type derStore struct{ roots []*x509.Certificate }
+
+func (s derStore) Load() (*checks.TrustSnapshot, error) {
+	snap := &checks.TrustSnapshot{Name: "unparsed"}
+	for _, c := range s.roots {
+		snap.Roots = append(snap.Roots, checks.StoreCert{DER: c.Raw, Origin: "bundle.pem"})
+	}
+	snap.Roots = append(snap.Roots, checks.StoreCert{DER: []byte("garbage"), Origin: "broken.pem"})
+	return snap, nil
+}
+
+// Roots left unparsed by the store are found by name, parsed and trusted
+// exactly like parsed ones; an unreadable one is reported, not fatal.
+func TestUnparsedRoots(t *testing.T) {
+	l := testLab(t)
+	for _, tc := range []struct {
+		scenario string
+		want     checks.ID
+	}{{"ok", checks.OK}, {"untrusted_root", checks.UntrustedRoot}, {"missing_intermediate_aia", checks.MissingIntermed}} {
+		addr, _ := l.Target(tc.scenario)
+		target, _ := checks.ParseTarget(addr)
+		opts, _ := l.Options(tc.scenario)
+		opts.Trust = derStore{roots: []*x509.Certificate{l.Root()}}
+		rep := checks.Run(context.Background(), target, opts)
+		if rep.Primary != tc.want {
+			t.Errorf("%s: primary = %s, want %s (%s)", tc.scenario, rep.Primary, tc.want, ids(rep))
+		}
+		if rep.Trust.Roots != 1 || !strings.Contains(rep.Trust.Error, "broken.pem") {
+			t.Errorf("%s: trust info %+v", tc.scenario, rep.Trust)
+		}
+		if tc.want == checks.OK && rep.Trust.AnchorFrom != "bundle.pem" {
+			t.Errorf("anchor from %q", rep.Trust.AnchorFrom)
+		}
+	}
+}

@@ -470,7 +470,14 @@ func (r *run) loadTrust() (*trustPool, TrustInfo) {
 		}
 		if snap != nil {
 			info.Store = snap.Name
-			pool.roots = append(pool.roots, snap.Roots...)
+			for _, sc := range snap.Roots {
+				switch {
+				case sc.Cert != nil:
+					pool.roots = append(pool.roots, sc)
+				case !pool.lazy.add(sc):
+					info.Error = fmt.Sprintf("a root from %s cannot be read", sc.Origin)
+				}
+			}
 			pool.intermediates = snap.Intermediates
 			pool.distrusted = snap.Distrusted
 			pool.elsewhere = snap.Elsewhere
@@ -479,7 +486,7 @@ func (r *run) loadTrust() (*trustPool, TrustInfo) {
 	for _, c := range r.opts.ExtraRoots {
 		pool.roots = append(pool.roots, StoreCert{Cert: c, Origin: "--ca-file"})
 	}
-	info.Roots = len(pool.roots)
+	info.Roots = len(pool.roots) + pool.lazy.n
 	return pool, info
 }
 

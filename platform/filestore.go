@@ -40,6 +40,10 @@ type FileStore struct {
 	// directories' regular files add anything. Reading a link per root is
 	// most of a Load where file system calls are slow.
 	LinksAreBundled bool
+	// LazyBundle hands the bundle's roots to the engine unparsed
+	// (checks.StoreCert.DER): it parses only the few a chain names, and
+	// parsing some 150 roots was most of a diagnosis from the command line.
+	LazyBundle bool
 }
 
 // maxStoreFile bounds one file's read: a CA bundle is well under 1 MiB.
@@ -58,21 +62,17 @@ func (s FileStore) Load() (*checks.TrustSnapshot, error) {
 	var errs []error
 	bundle := ""
 	for _, b := range s.Bundles {
-		certs, err := readCertFile(b)
+		n, err := s.readBundle(b, &roots)
 		if err != nil {
 			if !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, err)
 			}
 			continue
 		}
-		if len(certs) == 0 {
-			continue
+		if n > 0 {
+			bundle = b
+			break
 		}
-		for _, c := range certs {
-			roots.add(c, b)
-		}
-		bundle = b
-		break
 	}
 	skipLinks := s.LinksAreBundled && bundle != ""
 	for _, d := range s.Dirs {
@@ -107,11 +107,32 @@ func (s FileStore) Load() (*checks.TrustSnapshot, error) {
 	// A certificate both trusted and refused is refused: keep it only there.
 	snap := &checks.TrustSnapshot{Name: s.Name, Distrusted: distrusted.certs, Elsewhere: elsewhere.certs}
 	for _, sc := range roots.certs {
-		if !distrusted.has(sc.Cert) {
+		if !distrusted.has(sc) {
 			snap.Roots = append(snap.Roots, sc)
 		}
 	}
 	return snap, nil
+}
+
+// readBundle adds a bundle's certificates, parsed or (LazyBundle) not,
+// and says how many it held.
+func (s FileStore) readBundle(path string, set *certSet) (int, error) {
+	if !s.LazyBundle {
+		certs, err := readCertFile(path)
+		for _, c := range certs {
+			set.add(c, path)
+		}
+		return len(certs), err
+	}
+	data, err := readLimited(path)
+	if err != nil {
+		return 0, err
+	}
+	ders, _ := pemDERs(data)
+	for _, der := range ders {
+		set.addDER(der, path)
+	}
+	return len(ders), nil
 }
 
 func (s FileStore) places() []string {
@@ -124,6 +145,20 @@ func (s FileStore) places() []string {
 
 // readCertFile reads the certificates of one PEM (or DER) file.
 func readCertFile(path string) ([]*x509.Certificate, error) {
+	data, err := readLimited(path)
+	if err != nil {
+		return nil, err
+	}
+	certs, _ := ParsePEMCertificates(data)
+	if len(certs) == 0 {
+		if c, err := x509.ParseCertificate(data); err == nil {
+			certs = append(certs, c)
+		}
+	}
+	return certs, nil
+}
+
+func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -133,13 +168,7 @@ func readCertFile(path string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	certs, _ := ParsePEMCertificates(data)
-	if len(certs) == 0 {
-		if c, err := x509.ParseCertificate(data); err == nil {
-			certs = append(certs, c)
-		}
-	}
-	return certs, nil
+	return data, nil
 }
 
 // readCertDir adds every certificate of every file in dir. As in Go's

@@ -11,7 +11,7 @@ import (
 
 func originOf(snap []checks.StoreCert, cn string) string {
 	for _, sc := range snap {
-		if sc.Cert.Subject.CommonName == cn {
+		if c, err := sc.Parsed(); err == nil && c.Subject.CommonName == cn {
 			return sc.Origin
 		}
 	}

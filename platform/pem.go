@@ -20,7 +20,19 @@ import (
 // is skipped, never fatal. OpenSSL "TRUSTED CERTIFICATE" blocks are read
 // for their certificate and the trust settings after it are dropped.
 func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) {
-	var ders [][]byte
+	ders, skipped := pemDERs(data)
+	for _, c := range parseAll(ders) {
+		if c == nil {
+			skipped++
+			continue
+		}
+		certs = append(certs, c)
+	}
+	return certs, skipped
+}
+
+// pemDERs returns the DER of every certificate block, unparsed.
+func pemDERs(data []byte) (ders [][]byte, skipped int) {
 	for len(data) > 0 {
 		var block *pem.Block
 		block, data = pem.Decode(data)
@@ -46,15 +58,7 @@ func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) 
 		}
 		ders = append(ders, der)
 	}
-	parsed := parseAll(ders)
-	for _, c := range parsed {
-		if c == nil {
-			skipped++
-			continue
-		}
-		certs = append(certs, c)
-	}
-	return certs, skipped
+	return ders, skipped
 }
 
 // parseAll parses certificates on every core, keeping their order (a nil
@@ -137,18 +141,34 @@ type certSet struct {
 }
 
 func (s *certSet) add(c *x509.Certificate, origin string) bool {
+	return s.addCert(checks.StoreCert{Cert: c, Origin: origin})
+}
+
+// addDER adds a certificate left unparsed (see checks.StoreCert.DER).
+func (s *certSet) addDER(der []byte, origin string) bool {
+	return s.addCert(checks.StoreCert{DER: der, Origin: origin})
+}
+
+func (s *certSet) addCert(sc checks.StoreCert) bool {
 	if s.seen == nil {
 		s.seen = map[[32]byte]bool{}
 	}
-	sum := sha256.Sum256(c.Raw)
+	sum := sha256.Sum256(rawOf(sc))
 	if s.seen[sum] {
 		return false
 	}
 	s.seen[sum] = true
-	s.certs = append(s.certs, checks.StoreCert{Cert: c, Origin: origin})
+	s.certs = append(s.certs, sc)
 	return true
 }
 
-func (s *certSet) has(c *x509.Certificate) bool {
-	return s.seen[sha256.Sum256(c.Raw)]
+func (s *certSet) has(sc checks.StoreCert) bool {
+	return s.seen[sha256.Sum256(rawOf(sc))]
+}
+
+func rawOf(sc checks.StoreCert) []byte {
+	if sc.Cert != nil {
+		return sc.Cert.Raw
+	}
+	return sc.DER
 }

@@ -53,6 +53,7 @@ func LinuxTrustStore(getenv func(string) string, home string) FileStore {
 		// Debian's /etc/ssl/certs links are what update-ca-certificates
 		// concatenated into the bundle.
 		LinksAreBundled: true,
+		LazyBundle:      true,
 	}
 	if f := getenv("SSL_CERT_FILE"); f != "" {
 		s.Bundles = []string{f}

@@ -78,7 +78,7 @@ func TestWindowsStoreHasHostRoots(t *testing.T) {
 	}
 	missing := 0
 	for _, c := range host {
-		if !roots.has(c) {
+		if !roots.has(checks.StoreCert{Cert: c}) {
 			missing++
 			t.Errorf("host root %s is not among the Windows roots", c.Subject)
 		}
