@@ -222,3 +222,24 @@ func utf16String(b []byte) string {
 	}
 	return string(bytes.TrimRight([]byte(string(utf16.Decode(u))), "\x00"))
 }
+
+// TestWindowsCLIExe: the command-line program is a console program, so
+// cmd.exe and PowerShell wait for it and show what it prints.
+func TestWindowsCLIExe(t *testing.T) {
+	path := os.Getenv("VPNDOCTOR_CLI_EXE")
+	if path == "" {
+		t.Skip("VPNDOCTOR_CLI_EXE is not set: `make package-check` builds it and runs this test on it")
+	}
+	f, err := pe.Open(path)
+	if err != nil {
+		t.Fatalf("VPNDOCTOR_CLI_EXE=%s: %v", path, err)
+	}
+	defer f.Close()
+	oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+	if !ok || f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
+		t.Fatalf("not a PE32+ AMD64 program (%T, machine %#x)", f.OptionalHeader, f.Machine)
+	}
+	if oh.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_CUI {
+		t.Errorf("subsystem %d, want %d (console)", oh.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_CUI)
+	}
+}

@@ -44,9 +44,10 @@ start=$(date +%s)
 scripts/package.sh linux windows
 version=$(sed -n 's/^var Version = "\(.*\)"/\1/p' checks/model.go)
 VPNDOCTOR_EXE=$(pwd)/dist/vpndoctor-$version-windows-amd64.exe \
+VPNDOCTOR_CLI_EXE=$(pwd)/dist/vpndoctor-cli-$version-windows-amd64.exe \
 VPNDOCTOR_EXE_SIGNED=$([ -n "${SIGN_P12:-}" ] && echo 1 || echo 0) \
 VPNDOCTOR_TARXZ=$(pwd)/dist/vpndoctor-$version-linux-amd64.tar.xz \
-  go test -count=1 -v -run 'TestWindowsExe|TestLinuxPackage|TestSign' ./packaging
+  go test -count=1 -v -run 'TestWindowsExe|TestWindowsCLIExe|TestLinuxPackage|TestSign' ./packaging
 echo "package-check: passed in $(( $(date +%s) - start )) s"
 if [ -n "$stamp" ]; then
   mkdir -p "$(dirname "$stamp")"
