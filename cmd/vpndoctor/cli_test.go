@@ -217,3 +217,35 @@ func TestSettingsFile(t *testing.T) {
 		}
 	}
 }
+
+// With no address and exactly one gateway in a VPN client's profile (here
+// Cisco's per-user preferences, as AnyConnect writes them), check
+// diagnoses that gateway; with none it says so plainly.
+func TestCheckFindsTheOnlyGateway(t *testing.T) {
+	lab, err := practice.Start(practice.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	target, _ := lab.Target("ok")
+	opts, _ := lab.Options("ok")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	root := filepath.Join(home, "root.pem")
+	if err := os.WriteFile(root, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: lab.Root().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"check", "--dns", lab.DNSAddr(), "--ntp", opts.NTPServer, "--ca-file", root, "--json"}
+	if code, _, errOut := runCLI(args...); code != exitUsage || !strings.Contains(errOut, "no VPN client profile was found") {
+		t.Fatalf("no profile: exit %d, %q", code, errOut)
+	}
+	prefs := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AnyConnectPreferences>\n<DefaultUser>hanako</DefaultUser>\n<DefaultHostName>" + target + "</DefaultHostName>\n</AnyConnectPreferences>\n"
+	if err := os.WriteFile(filepath.Join(home, ".anyconnect"), []byte(prefs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(args...)
+	if code != exitOK || !strings.Contains(out, `"primary": "ok"`) || !strings.Contains(out, "ok.practice.vpndoctor.test") {
+		t.Errorf("one profile: exit %d, stderr %q\n%.400s", code, errOut, out)
+	}
+}
