@@ -261,7 +261,7 @@ func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[str
 			lastErr = err
 			continue
 		}
-		certs, err := parseCertsAnyForm(data)
+		certs, err := ParseCertificates(data)
 		if err != nil {
 			lastErr = fmt.Errorf("%s: %w", u, err)
 			continue
@@ -280,35 +280,37 @@ func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[str
 	return nil, lastURL, lastErr
 }
 
-// parseCertsAnyForm reads DER or PEM certificates. (PKCS#7 "certs-only"
-// bundles are not read yet; they are rare for caIssuers of VPN gateways.)
-func parseCertsAnyForm(data []byte) ([]*x509.Certificate, error) {
-	if bytes.Contains(data, []byte("-----BEGIN")) {
-		var out []*x509.Certificate
-		rest := data
-		for {
-			var b *pem.Block
-			b, rest = pem.Decode(rest)
-			if b == nil {
-				break
-			}
-			if b.Type != "CERTIFICATE" {
-				continue
-			}
-			if c, err := x509.ParseCertificate(b.Bytes); err == nil {
-				out = append(out, c)
-			}
+// ParseCertificates reads DER or PEM certificates (a --ca-file, an AIA
+// download). A PEM block that is not a certificate (a key) is passed over;
+// a certificate block that does not parse is an error. PKCS#7 "certs-only"
+// bundles are not read yet: they are rare for caIssuers of VPN gateways.
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		certs, err := x509.ParseCertificates(data)
+		if err != nil {
+			return nil, fmt.Errorf("not a certificate: %w", err)
 		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("no certificate in the PEM data")
+		return certs, nil
+	}
+	var out []*x509.Certificate
+	for rest := data; ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			break
 		}
-		return out, nil
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d cannot be read: %w", len(out)+1, err)
+		}
+		out = append(out, c)
 	}
-	certs, err := x509.ParseCertificates(data)
-	if err != nil {
-		return nil, fmt.Errorf("not a certificate: %w", err)
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no certificate in the PEM data")
 	}
-	return certs, nil
+	return out, nil
 }
 
 // describe turns a path into the report's chain.

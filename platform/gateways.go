@@ -101,3 +101,18 @@ func zoneLabel(name string, t time.Time) string {
 func twoDigits(n int) string {
 	return string([]byte{byte('0' + n/10%10), byte('0' + n%10)})
 }
+
+// unixCiscoGateways: Cisco Secure Client and AnyConnect keep the same
+// layout on Linux and macOS (profiles under /opt/cisco, the last-used host
+// in the user's .anyconnect preferences).
+func unixCiscoGateways(home string) []Gateway {
+	installs := []acInstall{
+		{ClientSecureClient, "/opt/cisco/secureclient/vpn/profile", []string{"/opt/cisco/secureclient/update.txt", "/opt/cisco/secureclient/vpn/update.txt"}},
+		{ClientAnyConnect, "/opt/cisco/anyconnect/profile", []string{"/opt/cisco/anyconnect/update.txt"}},
+	}
+	var prefs []string
+	if home != "" {
+		prefs = []string{filepath.Join(home, ".cisco", "vpn", ".anyconnect"), filepath.Join(home, ".anyconnect")}
+	}
+	return anyConnectGateways(installs, prefs)
+}

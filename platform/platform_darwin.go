@@ -163,15 +163,7 @@ func darwinDNS(ctx context.Context, f *Facts) {
 
 func (darwinPlatform) Gateways(ctx context.Context) []Gateway {
 	home, _ := os.UserHomeDir()
-	installs := []acInstall{
-		{ClientSecureClient, "/opt/cisco/secureclient/vpn/profile", []string{"/opt/cisco/secureclient/update.txt", "/opt/cisco/secureclient/vpn/update.txt"}},
-		{ClientAnyConnect, "/opt/cisco/anyconnect/profile", []string{"/opt/cisco/anyconnect/update.txt"}},
-	}
-	var prefs []string
-	if home != "" {
-		prefs = []string{filepath.Join(home, ".cisco", "vpn", ".anyconnect"), filepath.Join(home, ".anyconnect")}
-	}
-	gws := anyConnectGateways(installs, prefs)
+	gws := unixCiscoGateways(home)
 
 	gpVersion := plistVersion(ctx, "/Applications/GlobalProtect.app/Contents/Info.plist")
 	gpFiles := []string{"/Library/Preferences/com.paloaltonetworks.GlobalProtect.settings.plist"}

@@ -221,15 +221,7 @@ func linuxDNS(f *Facts) {
 
 func (linuxPlatform) Gateways(ctx context.Context) []Gateway {
 	home, _ := os.UserHomeDir()
-	installs := []acInstall{
-		{ClientSecureClient, "/opt/cisco/secureclient/vpn/profile", []string{"/opt/cisco/secureclient/update.txt", "/opt/cisco/secureclient/vpn/update.txt"}},
-		{ClientAnyConnect, "/opt/cisco/anyconnect/profile", []string{"/opt/cisco/anyconnect/update.txt"}},
-	}
-	var prefs []string
-	if home != "" {
-		prefs = []string{filepath.Join(home, ".cisco", "vpn", ".anyconnect"), filepath.Join(home, ".anyconnect")}
-	}
-	gws := anyConnectGateways(installs, prefs)
+	gws := unixCiscoGateways(home)
 	gws = append(gws, networkManagerGateways(ctx)...)
 	if data, err := readSmallFile("/opt/paloaltonetworks/globalprotect/pangps.xml"); err == nil {
 		portals, _ := xmlElementTexts(data, "Portal")

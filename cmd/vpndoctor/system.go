@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -228,30 +227,11 @@ func readPEMCerts(path string) ([]*x509.Certificate, error) {
 	if err != nil {
 		return nil, usagef("--ca-file: %s cannot be read: %v", path, unwrapPathError(err))
 	}
-	var out []*x509.Certificate
-	rest := data
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return nil, usagef("--ca-file: %s holds a certificate that cannot be read: %v", path, err)
-		}
-		out = append(out, c)
+	certs, err := checks.ParseCertificates(data)
+	if err != nil {
+		return nil, usagef("--ca-file: %s holds no certificate that can be read (PEM \"BEGIN CERTIFICATE\" or DER expected): %v", path, err)
 	}
-	if len(out) == 0 {
-		if c, err := x509.ParseCertificate(data); err == nil {
-			return []*x509.Certificate{c}, nil
-		}
-		return nil, usagef("--ca-file: %s holds no certificate (PEM \"BEGIN CERTIFICATE\" or DER expected)", path)
-	}
-	return out, nil
+	return certs, nil
 }
 
 func unwrapPathError(err error) error {
