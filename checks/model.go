@@ -42,7 +42,6 @@ const (
 	ClientCertRequest ID = "client_cert_optional" // the gateway asks for, but does not demand, a device certificate
 	NTPUnavailable    ID = "ntp_unavailable"      // the true time could not be learned; validity judged by the local clock
 	Unclassified      ID = "unclassified"         // the platform verifier refused, and no specific cause explains it
-	BadInput          ID = "bad_input"            // never a report finding; used for exit status 2 in the CLI
 	ChainOrder        ID = "chain_order"          // the server sends extra or out-of-order certificates (harmless for most clients)
 	ClientCertExpired ID = "client_cert_expired"  // reserved for the platform adapters (issue 4)
 	ClientCertUntrust ID = "client_cert_untrusted"
@@ -146,17 +145,16 @@ type ChainCert struct {
 
 // TLSInfo is what the handshake taught us.
 type TLSInfo struct {
-	Version           string   `json:"version,omitempty"`
-	Cipher            string   `json:"cipher,omitempty"`
-	ALPN              string   `json:"alpn,omitempty"`
-	ClientCertAsked   bool     `json:"client_cert_requested"`
-	ClientCertNeeded  bool     `json:"client_cert_required"`
-	AcceptedCAs       []string `json:"accepted_cas,omitempty"`
-	OCSPStapled       bool     `json:"ocsp_stapled"`
-	LegacyOnly        bool     `json:"legacy_only"` // spoke only TLS 1.1 or older
-	SentCertificates  int      `json:"sent_certificates"`
-	HandshakeError    string   `json:"handshake_error,omitempty"`
-	NegotiatedWithOld bool     `json:"-"`
+	Version          string   `json:"version,omitempty"`
+	Cipher           string   `json:"cipher,omitempty"`
+	ALPN             string   `json:"alpn,omitempty"`
+	ClientCertAsked  bool     `json:"client_cert_requested"`
+	ClientCertNeeded bool     `json:"client_cert_required"`
+	AcceptedCAs      []string `json:"accepted_cas,omitempty"`
+	OCSPStapled      bool     `json:"ocsp_stapled"`
+	LegacyOnly       bool     `json:"legacy_only"` // spoke only TLS 1.1 or older
+	SentCertificates int      `json:"sent_certificates"`
+	HandshakeError   string   `json:"handshake_error,omitempty"`
 }
 
 // ClockInfo compares this computer's clock with NTP.

@@ -105,7 +105,6 @@ func (r *run) handshake(ctx context.Context, conn net.Conn, legacy bool) handsha
 		// store, to say why it fails; this is never a way to connect anyway.
 		InsecureSkipVerify: true,
 		MinVersion:         tls.VersionTLS12,
-		NextProtos:         nil,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
 			for _, der := range raw {
 				c, err := x509.ParseCertificate(der)

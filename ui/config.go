@@ -38,9 +38,6 @@ type Config struct {
 	// OpenFolder shows a folder in the OS's file manager (offered after a
 	// report is saved). May be nil.
 	OpenFolder func(dir string) error
-	// Summary is the text "Copy summary for helpdesk" puts on the
-	// clipboard. nil: the wizard writes a short one itself.
-	Summary func(rep *checks.Report, lang guide.Lang) string
 	// OpenAction runs a safe OS action: ActionDateTime, ActionCertManager,
 	// ActionSyncClock. nil: no action buttons.
 	OpenAction func(action string) error

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 )
 
 // Verdict is the result's overall mood, which picks its icon.
@@ -125,7 +126,7 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 		tell := wrapped(g.TellIT)
 		items = append(items, section(labels["tell_it"]), widget.NewCard("", "", tell))
 	}
-	if c := supportLine(w.cfg.Support); c != "" && rep.Primary != checks.OK {
+	if c := report.SupportLine(w.cfg.Support); c != "" && rep.Primary != checks.OK {
 		items = append(items, iconLine(theme.MailComposeIcon(), bold(w.t("result.support", "contact", c), "")))
 	}
 
@@ -265,10 +266,7 @@ func (w *Wizard) Summary() string {
 	if w.report == nil {
 		return ""
 	}
-	if w.cfg.Summary != nil {
-		return w.cfg.Summary(w.report, w.lang)
-	}
-	return w.summary(w.report)
+	return report.Summary(w.report, report.View{Lang: w.lang, OS: w.os, Loc: w.loc, Facts: w.cfg.Facts, Support: w.cfg.Support})
 }
 
 func (w *Wizard) copySummary() {
@@ -343,15 +341,4 @@ func reportFileName(rep *checks.Report) string {
 // daysLeft is whole days from now to t, negative once t has passed.
 func daysLeft(t, now time.Time) int {
 	return int(t.Sub(now).Hours() / 24)
-}
-
-// supportLine is IT's contact on one line.
-func supportLine(m map[string]string) string {
-	var parts []string
-	for _, k := range []string{"name", "phone", "email", "url"} {
-		if v := m[k]; v != "" {
-			parts = append(parts, v)
-		}
-	}
-	return strings.Join(parts, " / ")
 }

@@ -113,7 +113,7 @@ func Summary(rep *checks.Report, v View) string {
 	if rep.Clock.Known {
 		fmt.Fprintf(&b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
 	}
-	if c := supportLine(v); c != "" {
+	if c := SupportLine(v.Support); c != "" {
 		fmt.Fprintf(&b, "%s %s\n", v.tr("IT の連絡先:", "IT contact:"), c)
 	}
 	if os := v.Facts["os"]; os != "" {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
@@ -14,7 +15,12 @@ import (
 // htmlPage is one self-contained file: inline CSS, no script, no external
 // request, printable on A4. html/template escapes everything a hostile
 // server could put in a certificate.
-var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// It is parsed on first use: every other command would pay for it at start.
+var htmlPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(htmlSource))
+})
+
+const htmlSource = `<!DOCTYPE html>
 <html lang="{{.Lang}}">
 <head>
 <meta charset="utf-8">
@@ -102,7 +108,7 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 <footer>{{.L.Footer}}</footer>
 </body>
 </html>
-`))
+`
 
 type kv struct{ K, V string }
 
@@ -148,7 +154,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		Guide:   Guide(primaryFinding(rep), v),
 		L:       htmlLabels(v),
 		OSName:  osName(v),
-		Support: supportLine(v),
+		Support: SupportLine(v.Support),
 	}
 	for _, f := range rep.Findings {
 		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence)})
@@ -172,7 +178,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		timings[k] = fmt.Sprint(ms)
 	}
 	d.Timings = sortedKV(timings)
-	return htmlPage.Execute(w, d)
+	return htmlPage().Execute(w, d)
 }
 
 func connectionFacts(rep *checks.Report, v View) []kv {

@@ -106,7 +106,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if g.TellIT != "" && rep.Primary != checks.OK {
 		fmt.Fprintf(&b, "\n%s%s%s\n", labels["tell_it"], v.tr("：", ": "), g.TellIT)
 	}
-	if c := supportLine(v); c != "" && rep.Primary != checks.OK {
+	if c := SupportLine(v.Support); c != "" && rep.Primary != checks.OK {
 		fmt.Fprintf(&b, "%s%s\n", v.tr("IT の連絡先：", "IT contact: "), c)
 	}
 	fmt.Fprintf(&b, "\n%s %s:%d  (%s, %d ms)\n", v.tr("確認した接続先:", "Checked:"), rep.Target.Host, rep.Target.Port,
@@ -224,11 +224,12 @@ func pad(s string, width int) string {
 	return s + strings.Repeat(" ", width-w)
 }
 
-// supportLine is IT's contact from the pre-configuration, on one line.
-func supportLine(v View) string {
+// SupportLine is IT's contact from the pre-configuration ("name", "phone",
+// "email", "url"), on one line.
+func SupportLine(contact map[string]string) string {
 	var parts []string
 	for _, k := range []string{"name", "phone", "email", "url"} {
-		if x := v.Support[k]; x != "" {
+		if x := contact[k]; x != "" {
 			parts = append(parts, x)
 		}
 	}

@@ -192,6 +192,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	var target checks.Target
 	var opts checks.Options
+	sys := newSystem() // facts and profiles are read only if used
 	if f.demo != "" {
 		if len(pos) > 0 {
 			return exitUsage, usagef("give either --demo NAME or a server address, not both")
@@ -208,7 +209,6 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if len(pos) > 1 {
 			return exitUsage, usagef("give one server address, not %d (%s)", len(pos), strings.Join(pos, " "))
 		}
-		sys := newSystem()
 		input := ""
 		if len(pos) == 1 {
 			input = pos[0]
@@ -235,7 +235,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	defer stop()
 	rep := checks.Run(ctx, target, opts)
 	if f.reportFile != "" {
-		view.Facts = newSystem().factMap()
+		view.Facts = sys.factMap()
 		view.Redact = f.redact
 		if err := report.WriteFile(f.reportFile, rep, view); err != nil {
 			return exitUsage, fmt.Errorf("write the report: %w", err)

@@ -86,7 +86,6 @@ func openWizard(args []string, stderr io.Writer) int {
 	view := func(l guide.Lang) report.View {
 		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts, Support: cfg.Support}
 	}
-	cfg.Summary = func(rep *checks.Report, l guide.Lang) string { return report.Summary(rep, view(l)) }
 	cfg.SaveReport = func(rep *checks.Report, l guide.Lang, w io.Writer, format string, redact bool) error {
 		if format == "text" {
 			format = string(report.Text)
