@@ -46,6 +46,24 @@ const (
 	ClientCertExpired ID = "client_cert_expired"  // reserved for the platform adapters (issue 4)
 	ClientCertUntrust ID = "client_cert_untrusted"
 	UnexpectedCert    ID = "unexpected_certificate" // reserved for IT pre-configuration (issue 8)
+
+	// Issue 11: chains, paths and the permissive probe.
+	//
+
+	// Issue 12: judging like the VPN client.
+	//
+
+	// Issue 13: device-certificate login.
+	//
+
+	// Issue 14: every endpoint and node.
+	//
+
+	// Issue 15: clock and revocation.
+	//
+
+	// Issue 16: hardening.
+	//
 )
 
 // Severity says how much a finding matters.
@@ -95,6 +113,24 @@ const (
 	EvKey         = "key"           // e.g. "RSA 1024"
 	EvPeek        = "received"      // first bytes the port sent (not_tls)
 	EvProtocol    = "protocol"      // what the port seems to speak instead (not_tls)
+
+	// Issue 11: chains, paths and the permissive probe.
+	//
+
+	// Issue 12: judging like the VPN client.
+	//
+
+	// Issue 13: device-certificate login.
+	//
+
+	// Issue 14: every endpoint and node.
+	//
+
+	// Issue 15: clock and revocation.
+	//
+
+	// Issue 16: hardening.
+	//
 )
 
 // Finding is one thing the diagnosis found. Title and Detail are the engine's
@@ -192,6 +228,24 @@ type Report struct {
 	Addresses     []string         `json:"addresses,omitempty"`
 	Timings       map[string]int64 `json:"timings_ms"`
 	Trust         TrustInfo        `json:"trust"`
+
+	// Issue 11: chains, paths and the permissive probe.
+	//
+
+	// Issue 12: judging like the VPN client.
+	//
+
+	// Issue 13: device-certificate login.
+	//
+
+	// Issue 14: every endpoint and node.
+	//
+
+	// Issue 15: clock and revocation.
+	//
+
+	// Issue 16: hardening.
+	//
 }
 
 // ToolInfo names the program that made a report.
