@@ -10,6 +10,9 @@ VERSION := $(shell sed -n 's/^var Version = "\(.*\)"/\1/p' checks/model.go)
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_DEBS  := xvfb ca-certificates osslsigncode openssl
+# Real VPN parts the tests run on loopback: the AnyConnect-compatible gateway and
+# client, a second TLS stack's client, a web server, and a DNS server.
+VPN_DEBS   := ocserv openconnect nginx-light gnutls-bin dnsmasq-base
 PKG_DEBS   := gcc-mingw-w64-x86-64 xz-utils
 SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
 BENCH_DEBS := openssl hyperfine
@@ -48,7 +51,7 @@ cross:
 # changed since the last green check on this machine (a stamp beside Go's
 # build cache): a cold Windows cross-build of Fyne takes minutes.
 test: deps fmt-check
-	@scripts/ensure-debs.sh $(TEST_DEBS) $(PKG_DEBS)
+	@scripts/ensure-debs.sh $(TEST_DEBS) $(VPN_DEBS) $(PKG_DEBS)
 	$(GO) vet ./...
 	$(MAKE) --no-print-directory cross
 	$(GO) test -race -count=1 ./...
