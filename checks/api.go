@@ -140,6 +140,9 @@ type Options struct {
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+	// LoginOptions (issue 14): the login's other endpoints, the
+	// fingerprints VPN clients saved, the current public roots.
+	LoginOptions
 }
 
 // ExpectedCert is the gateway certificate IT expects: any certificate of the

@@ -57,7 +57,9 @@ const (
 	//
 
 	// Issue 14: every endpoint and node.
-	//
+	PinnedCertChanged  ID = "pinned_certificate_changed" // a fingerprint the VPN client saved no longer matches the gateway
+	CaptivePortal      ID = "captive_portal"             // a Wi-Fi sign-in page answers in the gateway's place
+	TrustStoreOutdated ID = "trust_store_outdated"       // the chain ends at a current public root this computer lacks or holds only in an old form
 
 	// Issue 15: clock and revocation.
 	//
@@ -124,7 +126,15 @@ const (
 	//
 
 	// Issue 14: every endpoint and node.
-	//
+	EvAddress        = "address"         // the server address (node) a finding is about, when a name has several
+	EvNodes          = "nodes"           // how many of the name's servers show it, e.g. "1 of 2"
+	EvEndpoint       = "endpoint"        // which endpoint of the login: gateway, portal, backup, identity provider
+	EvPinned         = "pinned_sha256"   // the fingerprint the VPN client saved
+	EvFingerprint    = "sha256"          // the gateway certificate's fingerprint now
+	EvPinSource      = "pin_source"      // the file that holds the saved fingerprint
+	EvPortalURL      = "portal_url"      // where the Wi-Fi's sign-in page is
+	EvPublicRoot     = "public_root"     // the current public root the chain needs
+	EvGatewayProduct = "gateway_product" // the gateway product id (cisco_asa, fortigate, ...)
 
 	// Issue 15: clock and revocation.
 	//
@@ -239,7 +249,9 @@ type Report struct {
 	//
 
 	// Issue 14: every endpoint and node.
-	//
+	Nodes     []NodeResult     `json:"nodes,omitempty"`     // one per address, when the name has several
+	Endpoints []EndpointResult `json:"endpoints,omitempty"` // one per host of the login, when there are several
+	Product   *ProductInfo     `json:"product,omitempty"`   // the gateway product, when recognised
 
 	// Issue 15: clock and revocation.
 	//

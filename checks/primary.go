@@ -18,8 +18,11 @@ import "sort"
 //     judged first in the handshake, so the user meets those problems first.
 var precedence = []ID{
 	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion,
+	CaptivePortal, // issue 14: the certificate seen is the Wi-Fi's, not the gateway's
 	ClockSkew,
 	TLSInterception, UnexpectedCert,
+	PinnedCertChanged,  // issue 14: the user accepted the old certificate; only IT can vouch for the new one
+	TrustStoreOutdated, // issue 14: before untrusted_root, which it explains
 	SelfSigned, UntrustedRoot, MissingIntermed,
 	CertExpired, CertNotYetValid, Revoked,
 	HostnameMismatch, NameConstraints, WrongUsage,

@@ -105,10 +105,15 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		StartedAt:     started.UTC(),
 		Chain:         []ChainCert{},
 	}
-	findings := r.diagnose(ctx, rep)
+	sh := r.startShared(ctx)
+	login := r.startLogin(ctx, sh) // issue 14: the login's other endpoints and the product
+	findings := r.diagnose(ctx, rep, sh)
+	findings = login(rep, findings)
 	for i := range findings {
-		findings[i].Evidence[EvHost] = target.Host
-		findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
+		if findings[i].Evidence[EvHost] == "" { // another endpoint's findings carry their own
+			findings[i].Evidence[EvHost] = target.Host
+			findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
+		}
 	}
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
@@ -136,36 +141,16 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 func summarise(rep *Report) string {
 	for _, f := range rep.Findings {
 		if f.ID == rep.Primary {
-			return fmt.Sprintf("%s:%d: %s", rep.Target.Host, rep.Target.Port, f.Title)
+			return fmt.Sprintf("%s:%s: %s%s", f.Evidence[EvHost], f.Evidence[EvPort], nodePrefix(f), f.Title)
 		}
 	}
 	return ""
 }
 
-func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
-	// The clock and the trust store do not depend on the gateway: learn them
-	// while the network steps run.
-	clockCh := make(chan ClockInfo, 1)
-	go func() { clockCh <- r.checkClock(ctx) }()
-	type loaded struct {
-		pool *trustPool
-		info TrustInfo
-	}
-	trustCh := make(chan loaded, 1)
-	go func() {
-		p, info := r.loadTrust()
-		trustCh <- loaded{p, info}
-	}()
+// diagnose checks one host: every address it resolves to (nodes.go).
+func (r *run) diagnose(ctx context.Context, rep *Report, sh *shared) []Finding {
 	var findings []Finding
-	waitClock := func() ClockInfo {
-		select {
-		case c := <-clockCh:
-			rep.Clock = c
-		case <-ctx.Done():
-			rep.Clock = ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now(), Error: "the diagnosis ended before the time server answered"}
-		}
-		return rep.Clock
-	}
+	waitClock := func() ClockInfo { rep.Clock = sh.clock(); return rep.Clock }
 	finishEarly := func(f *Finding, skipped ...Step) []Finding {
 		r.skip(skipped...)
 		waitClock()
@@ -180,8 +165,24 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		return finishEarly(f, StepConnect, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
 	end(true, fmt.Sprint(addrs))
+	if len(addrs) > 1 {
+		return r.diagnoseNodes(ctx, rep, sh, addrs)
+	}
+	return r.diagnoseNode(ctx, rep, sh, addrs)
+}
 
-	end = r.start(StepConnect)
+// diagnoseNode checks the gateway at addrs (the first that answers):
+// connection, TLS, chain, trust and revocation.
+func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs []string) []Finding {
+	var findings []Finding
+	waitClock := func() ClockInfo { rep.Clock = sh.clock(); return rep.Clock }
+	finishEarly := func(f *Finding, skipped ...Step) []Finding {
+		r.skip(skipped...)
+		waitClock()
+		return append(findings, *f)
+	}
+
+	end := r.start(StepConnect)
 	conn, f := r.connect(ctx, addrs)
 	if f != nil {
 		end(false, f.Detail)
@@ -210,7 +211,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
 
 	clock := waitClock()
-	lt := <-trustCh
+	lt := sh.trust()
 	rep.Trust = lt.info
 
 	end = r.start(StepChain)
@@ -264,6 +265,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	findings = append(findings, certFindings...)
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
+	findings = r.judgeLogin(ctx, findings, p, lt.pool, truth, conn.RemoteAddr()) // issue 14
 	if clock.Error != "" && r.opts.NTPServer != "" {
 		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
 			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)

@@ -1,0 +1,192 @@
+package checks
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Endpoint is another host the VPN login touches: a backup server of an
+// AnyConnect profile, a gateway a GlobalProtect portal lists, the identity
+// provider's sign-in page.
+type Endpoint struct {
+	Role    string // EndpointPortal, EndpointGateway, EndpointBackup, EndpointIdP
+	Address string // host, host:port or URL, as the profile or the portal gives it
+	Source  string // where it was found: a profile file, the pre-login answer
+}
+
+// Endpoint roles.
+const (
+	EndpointMain    = "main"    // the address the user checks
+	EndpointPortal  = "portal"  // a GlobalProtect portal
+	EndpointGateway = "gateway" // a gateway listed by a portal or a profile
+	EndpointBackup  = "backup"  // an AnyConnect backup server
+	EndpointIdP     = "identity_provider"
+)
+
+// LoginOptions are issue 14's options: everything the login touches
+// beyond the one address checked.
+type LoginOptions struct {
+	// Endpoints are checked beside the target, concurrently.
+	Endpoints []Endpoint
+	// Pins are certificate fingerprints VPN clients saved for gateways.
+	Pins []Pin
+	// PublicRoots is the current public root set a chain is compared with
+	// when this computer does not trust it; nil means the set Go ships in
+	// golang.org/x/crypto/x509roots/fallback.
+	PublicRoots func() []StoreCert
+	// IdentifyProduct asks the gateway's public login page which product
+	// it is (one extra HTTPS request, concurrent with the diagnosis).
+	IdentifyProduct bool
+	// PlainHTTPPort is where the captive-portal probe asks (80 when 0).
+	PlainHTTPPort int
+}
+
+// EndpointResult is one line of the login's endpoints in the report.
+type EndpointResult struct {
+	Role       string   `json:"role"`
+	Host       string   `json:"host"`
+	Port       int      `json:"port"`
+	Source     string   `json:"source,omitempty"`
+	Addresses  []string `json:"addresses,omitempty"`
+	LeafSHA256 string   `json:"leaf_sha256,omitempty"`
+	Primary    ID       `json:"primary"`
+	Summary    string   `json:"summary,omitempty"`
+}
+
+type endpointRun struct {
+	ep       Endpoint
+	target   Target
+	rep      Report
+	findings []Finding
+}
+
+// productGrace is how long the report waits for the product probe once
+// the diagnosis itself is done: naming the product must not slow it.
+const productGrace = 150 * time.Millisecond
+
+// startLogin starts checking the login's other endpoints and asking which
+// product the gateway is, and returns the function that merges them into
+// the gateway's report once its own diagnosis is done.
+func (r *run) startLogin(ctx context.Context, sh *shared) func(*Report, []Finding) []Finding {
+	eps := r.endpointTargets()
+	runs := make([]endpointRun, len(eps))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxAtOnce)
+	for i, e := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sub := r.quiet(e.target)
+			rep := Report{Target: e.target, Chain: []ChainCert{}}
+			fs := sub.diagnose(ctx, &rep, sh)
+			runs[i] = endpointRun{ep: e.ep, target: e.target, rep: rep, findings: fs}
+		}()
+	}
+	var product chan *ProductInfo
+	if r.opts.IdentifyProduct {
+		product = make(chan *ProductInfo, 1)
+		go func() { product <- r.identifyProduct(ctx) }()
+	}
+	return func(rep *Report, findings []Finding) []Finding {
+		wg.Wait()
+		if product != nil {
+			select {
+			case rep.Product = <-product:
+			case <-time.After(productGrace):
+			case <-ctx.Done():
+			}
+		}
+		if rep.Product != nil {
+			for i := range findings {
+				findings[i].Evidence[EvGatewayProduct] = rep.Product.ID
+			}
+		}
+		if len(runs) == 0 {
+			return findings
+		}
+		return mergeEndpoints(rep, findings, runs)
+	}
+}
+
+type endpointTarget struct {
+	ep     Endpoint
+	target Target
+}
+
+// endpointTargets parses the endpoints, dropping the target itself,
+// duplicates and addresses that cannot be a server.
+func (r *run) endpointTargets() []endpointTarget {
+	seen := map[string]bool{strings.ToLower(r.target.HostPort()): true}
+	var out []endpointTarget
+	for _, e := range r.opts.Endpoints {
+		t, err := ParseTarget(e.Address)
+		if err != nil || seen[strings.ToLower(t.HostPort())] {
+			continue
+		}
+		seen[strings.ToLower(t.HostPort())] = true
+		out = append(out, endpointTarget{e, t})
+	}
+	return out
+}
+
+// skipFromEndpoints are findings about this computer, not about the
+// endpoint: the gateway's own findings already carry them.
+var skipFromEndpoints = map[ID]bool{ClockSkew: true, NTPUnavailable: true}
+
+// mergeEndpoints adds one line per endpoint and the endpoints' problems.
+// The gateway the user named is explained first: another endpoint's
+// failure becomes the primary cause only when the gateway itself is fine.
+func mergeEndpoints(rep *Report, findings []Finding, runs []endpointRun) []Finding {
+	mainPrimary := primaryOf(findings)
+	rep.Endpoints = append(rep.Endpoints, EndpointResult{Role: EndpointMain, Host: rep.Target.Host, Port: rep.Target.Port,
+		Addresses: rep.Addresses, LeafSHA256: leafOf(*rep), Primary: mainPrimary, Summary: titleOf(findings, mainPrimary)})
+	for _, er := range runs {
+		p := primaryOf(er.findings)
+		rep.Endpoints = append(rep.Endpoints, EndpointResult{Role: er.ep.Role, Host: er.target.Host, Port: er.target.Port,
+			Source: er.ep.Source, Addresses: er.rep.Addresses, LeafSHA256: leafOf(er.rep), Primary: p, Summary: titleOf(er.findings, p)})
+		for _, f := range er.findings {
+			if (f.Severity != Fail && f.Severity != Warn) || skipFromEndpoints[f.ID] {
+				continue
+			}
+			f.Evidence[EvHost] = er.target.Host
+			f.Evidence[EvPort] = strconv.Itoa(er.target.Port)
+			f.Evidence[EvEndpoint] = er.ep.Role
+			f.Cert = -1 // the report's chain is the gateway's
+			if mainPrimary != OK && f.Severity == Fail {
+				f.Severity = Warn
+			}
+			findings = append(findings, f)
+		}
+	}
+	return findings
+}
+
+func titleOf(fs []Finding, id ID) string {
+	if id == OK {
+		return ""
+	}
+	for _, f := range fs {
+		if f.ID == id && f.Severity == Fail {
+			return nodePrefix(f) + f.Title
+		}
+	}
+	return ""
+}
+
+// judgeLogin adds what the login's clients would meet beyond the chain
+// itself: an out-of-date trust store, a stale saved fingerprint, a Wi-Fi
+// sign-in page in the gateway's place.
+func (r *run) judgeLogin(ctx context.Context, fs []Finding, p path, pool *trustPool, now time.Time, remote net.Addr) []Finding {
+	fs = r.judgeOutdated(p, pool, fs, now)
+	fs = append(fs, checkPins(p.links[0].cert, r.target, r.opts.Pins, p.end == endTrusted && !hasFail(fs))...)
+	if host, _, err := net.SplitHostPort(remote.String()); err == nil {
+		fs = append(fs, r.judgeCaptive(ctx, host, fs)...)
+	}
+	return fs
+}
