@@ -1,0 +1,391 @@
+package checks_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/internal/loginlab"
+)
+
+// loginPKI is a root and an intermediate made for one test, around the
+// fixed clock.
+type loginPKI struct {
+	root, inter *loginlab.CA
+}
+
+func newLoginPKI(t *testing.T) loginPKI {
+	t.Helper()
+	root, err := loginlab.NewRoot("Login Test Root", currentTime.AddDate(-5, 0, 0), currentTime.AddDate(10, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter, err := root.Intermediate("Login Test Issuing CA", currentTime.AddDate(-2, 0, 0), currentTime.AddDate(5, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loginPKI{root, inter}
+}
+
+// leaf issues a certificate valid now, or expired when expired is set.
+func (p loginPKI) leaf(t *testing.T, expired bool, names ...string) tls.Certificate {
+	t.Helper()
+	nb, na := currentTime.AddDate(0, -1, 0), currentTime.AddDate(0, 2, 0)
+	if expired {
+		nb, na = currentTime.AddDate(-1, 0, 0), currentTime.AddDate(0, 0, -3)
+	}
+	c, err := p.inter.Leaf(loginlab.LeafSpec{Names: names, NotBefore: nb, NotAfter: na})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// startDNS runs dnsmasq; without it the test is skipped, except in CI.
+func startDNS(t *testing.T, records map[string][]string) *loginlab.DNS {
+	t.Helper()
+	d, err := loginlab.StartDNS(records)
+	if errors.Is(err, loginlab.ErrNoDnsmasq) && os.Getenv("CI") == "" {
+		t.Skip("dnsmasq is not installed")
+	}
+	if err != nil {
+		t.Fatalf("dnsmasq: %v", err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+func serveNodes(t *testing.T, nodes ...loginlab.Node) *loginlab.Server {
+	t.Helper()
+	s, err := loginlab.ServeNodes(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func loginOptions(p loginPKI, dns *loginlab.DNS) checks.Options {
+	t0 := time.Now()
+	return checks.Options{
+		Trust:    checks.StaticStore{Name: "test store", Roots: []*x509.Certificate{p.root.Cert}},
+		Resolver: dns.Resolver(),
+		Now:      func() time.Time { return currentTime.Add(time.Since(t0)) },
+		Timeout:  8 * time.Second,
+	}
+}
+
+func runLogin(t *testing.T, host string, port int, opts checks.Options) *checks.Report {
+	t.Helper()
+	target, err := checks.ParseTarget(host + ":" + strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Run(context.Background(), target, opts)
+}
+
+// One of two nodes behind a name sends an expired certificate: it is the
+// primary cause on every run, whatever order DNS gives the addresses.
+func TestOddNodeIsFound(t *testing.T) {
+	p := newLoginPKI(t)
+	const host = "vpn.nodes.test"
+	srv := serveNodes(t,
+		loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, host)},
+		loginlab.Node{Addr: "127.0.0.3", Cert: p.leaf(t, true, host)})
+	for _, order := range [][]string{{"127.0.0.2", "127.0.0.3"}, {"127.0.0.3", "127.0.0.2"}} {
+		dns := startDNS(t, map[string][]string{host: order})
+		for run := 0; run < 3; run++ {
+			rep := runLogin(t, host, srv.Port, loginOptions(p, dns))
+			if rep.Primary != checks.CertExpired {
+				t.Fatalf("order %v run %d: primary = %s, want cert_expired (%s)", order, run, rep.Primary, ids(rep))
+			}
+			evidence(t, rep, checks.CertExpired, checks.EvAddress, "127.0.0.3")
+			evidence(t, rep, checks.CertExpired, checks.EvNodes, "1 of 2")
+			if !strings.Contains(rep.Summary, "1 of 2 servers behind "+host) {
+				t.Errorf("summary %q does not say which server", rep.Summary)
+			}
+			if len(rep.Nodes) != 2 || rep.Nodes[0].LeafSHA256 == rep.Nodes[1].LeafSHA256 {
+				t.Fatalf("nodes = %+v", rep.Nodes)
+			}
+			for _, n := range rep.Nodes {
+				if n.Odd != (n.Address == "127.0.0.3") {
+					t.Errorf("node %s odd = %v", n.Address, n.Odd)
+				}
+			}
+		}
+	}
+}
+
+// Two nodes with the same healthy certificate: nothing is wrong, and both
+// were checked.
+func TestSameNodesAreFine(t *testing.T) {
+	p := newLoginPKI(t)
+	const host = "vpn.pair.test"
+	cert := p.leaf(t, false, host)
+	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: cert}, loginlab.Node{Addr: "127.0.0.3", Cert: cert})
+	dns := startDNS(t, map[string][]string{host: {"127.0.0.2", "127.0.0.3"}})
+	rep := runLogin(t, host, srv.Port, loginOptions(p, dns))
+	if rep.Primary != checks.OK || len(rep.Nodes) != 2 {
+		t.Fatalf("primary %s, nodes %+v (%s)", rep.Primary, rep.Nodes, ids(rep))
+	}
+	if f := find(rep, checks.OK); f == nil || f.Evidence[checks.EvNodes] != "" {
+		t.Errorf("a healthy pair carries node evidence: %+v", f)
+	}
+}
+
+// Only the IPv6 address serves an old certificate: the report says so.
+func TestIPv6NodeDiffers(t *testing.T) {
+	if !loginlab.HasIPv6Loopback() {
+		t.Skip("no IPv6 loopback here")
+	}
+	p := newLoginPKI(t)
+	const host = "vpn.dual.test"
+	srv := serveNodes(t,
+		loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, host)},
+		loginlab.Node{Addr: "::1", Cert: p.leaf(t, true, host)})
+	dns := startDNS(t, map[string][]string{host: {"127.0.0.2", "::1"}})
+	rep := runLogin(t, host, srv.Port, loginOptions(p, dns))
+	if rep.Primary != checks.CertExpired {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.CertExpired, checks.EvNodes, "IPv6")
+	evidence(t, rep, checks.CertExpired, checks.EvAddress, "::1")
+}
+
+// The gateway is fine but the backup server from the profile sends a
+// certificate for another name: the report has a line per endpoint and
+// the primary cause names the backup.
+func TestEndpointsAreChecked(t *testing.T) {
+	p := newLoginPKI(t)
+	main := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, "vpn.main.test")})
+	backup := serveNodes(t, loginlab.Node{Addr: "127.0.0.4", Cert: p.leaf(t, false, "other.example.test")})
+	dns := startDNS(t, map[string][]string{"vpn.main.test": {"127.0.0.2"}, "backup.main.test": {"127.0.0.4"}})
+	opts := loginOptions(p, dns)
+	opts.Endpoints = []checks.Endpoint{
+		{Role: checks.EndpointBackup, Address: "backup.main.test:" + strconv.Itoa(backup.Port), Source: "profile.xml"},
+		{Role: checks.EndpointGateway, Address: "vpn.main.test:" + strconv.Itoa(main.Port)}, // the target itself: once
+	}
+	rep := runLogin(t, "vpn.main.test", main.Port, opts)
+	if rep.Primary != checks.HostnameMismatch {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.HostnameMismatch, checks.EvEndpoint, checks.EndpointBackup)
+	evidence(t, rep, checks.HostnameMismatch, checks.EvHost, "backup.main.test")
+	if len(rep.Endpoints) != 2 || rep.Endpoints[0].Primary != checks.OK || rep.Endpoints[1].Primary != checks.HostnameMismatch ||
+		rep.Endpoints[1].Source != "profile.xml" {
+		t.Fatalf("endpoints = %+v", rep.Endpoints)
+	}
+	if !strings.HasPrefix(rep.Summary, "backup.main.test:") {
+		t.Errorf("summary %q", rep.Summary)
+	}
+	// When the gateway itself fails, it stays the primary cause.
+	opts.Endpoints[1] = checks.Endpoint{Role: checks.EndpointPortal, Address: "vpn.main.test:1"}
+	rep = runLogin(t, "backup.main.test", backup.Port, opts)
+	if rep.Primary != checks.HostnameMismatch || find(rep, checks.HostnameMismatch).Evidence[checks.EvHost] != "backup.main.test" {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	if f := find(rep, checks.Unreachable); f == nil || f.Severity != checks.Warn {
+		t.Errorf("the unreachable portal should be a warning: %s", ids(rep))
+	}
+}
+
+func sha256Hex(c *x509.Certificate) string {
+	s := sha256.Sum256(c.Raw)
+	return hex.EncodeToString(s[:])
+}
+
+// The gateway renewed its self-signed certificate; the fingerprint the
+// VPN client saved is the old one.
+func TestStalePin(t *testing.T) {
+	const host = "fw.pin.test"
+	old, _ := loginlab.SelfSigned([]string{host}, currentTime.AddDate(-2, 0, 0), currentTime.AddDate(0, 0, -1))
+	cur, _ := loginlab.SelfSigned([]string{host}, currentTime.AddDate(0, 0, -1), currentTime.AddDate(1, 0, 0))
+	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: cur})
+	dns := startDNS(t, map[string][]string{host: {"127.0.0.2"}})
+	opts := loginOptions(newLoginPKI(t), dns)
+	opts.Pins = []checks.Pin{{Host: host, Fingerprint: sha256Hex(old.Leaf), Client: "openfortivpn", Source: "/etc/openfortivpn/config"}}
+	rep := runLogin(t, host, srv.Port, opts)
+	if rep.Primary != checks.PinnedCertChanged {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.PinnedCertChanged, checks.EvPinned, sha256Hex(old.Leaf))
+	evidence(t, rep, checks.PinnedCertChanged, checks.EvFingerprint, sha256Hex(cur.Leaf))
+	evidence(t, rep, checks.PinnedCertChanged, checks.EvPinSource, "/etc/openfortivpn/config")
+
+	// A pin that matches (in the colon notation) is no finding.
+	opts.Pins[0].Fingerprint = strings.ToUpper(colons(sha256Hex(cur.Leaf)))
+	if rep := runLogin(t, host, srv.Port, opts); find(rep, checks.PinnedCertChanged) != nil {
+		t.Errorf("a matching pin is reported: %s", ids(rep))
+	}
+	// A pin for another gateway is not this one's.
+	opts.Pins[0] = checks.Pin{Host: "elsewhere.test", Fingerprint: sha256Hex(old.Leaf)}
+	if rep := runLogin(t, host, srv.Port, opts); find(rep, checks.PinnedCertChanged) != nil {
+		t.Errorf("another gateway's pin is reported: %s", ids(rep))
+	}
+}
+
+func colons(h string) string {
+	var parts []string
+	for i := 0; i < len(h); i += 2 {
+		parts = append(parts, h[i:i+2])
+	}
+	return strings.Join(parts, ":")
+}
+
+// A hotel Wi-Fi answers for every name: its certificate is for its own
+// name and plain HTTP is redirected to its sign-in page.
+func TestCaptivePortal(t *testing.T) {
+	p := newLoginPKI(t)
+	const host = "vpn.corp.test"
+	portal := p.leaf(t, false, "login.hotel-wifi.test")
+	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.5", Cert: portal})
+	redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://login.hotel-wifi.test/portal?orig="+r.Host, http.StatusFound)
+	})
+	web, err := loginlab.ServeHTTP("127.0.0.5", redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(web.Close)
+	dns := startDNS(t, map[string][]string{host: {"127.0.0.5"}})
+	opts := loginOptions(p, dns)
+	opts.PlainHTTPPort = web.Port
+	rep := runLogin(t, host, srv.Port, opts)
+	if rep.Primary != checks.CaptivePortal {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.CaptivePortal, checks.EvPortalURL, "login.hotel-wifi.test")
+
+	// A gateway with a wrong name whose plain HTTP goes to itself is no
+	// captive portal.
+	self := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://"+r.Host+"/", http.StatusMovedPermanently)
+	})
+	web2, err := loginlab.ServeHTTP("127.0.0.5", self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(web2.Close)
+	opts.PlainHTTPPort = web2.Port
+	if rep := runLogin(t, host, srv.Port, opts); rep.Primary != checks.HostnameMismatch {
+		t.Errorf("primary = %s, want hostname_mismatch (%s)", rep.Primary, ids(rep))
+	}
+}
+
+// publicSet stands in for the current public root set: tests cannot use
+// real public roots' keys.
+func publicSet(roots ...*x509.Certificate) func() []checks.StoreCert {
+	return func() []checks.StoreCert {
+		var out []checks.StoreCert
+		for _, r := range roots {
+			out = append(out, checks.StoreCert{Cert: r, Origin: "test public roots"})
+		}
+		return out
+	}
+}
+
+// A chain that ends at a current public root this computer lacks, or
+// holds only in an expired form, is an out-of-date trust store.
+func TestTrustStoreOutdated(t *testing.T) {
+	key := newKey(t)
+	current, err := loginlab.RootWithKey("Public Root R2", key, currentTime.AddDate(-1, 0, 0), currentTime.AddDate(15, 0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	expired, _ := loginlab.RootWithKey("Public Root R2", key, currentTime.AddDate(-20, 0, 0), currentTime.AddDate(0, -1, 0))
+	inter, _ := current.Intermediate("Public Issuing CA", currentTime.AddDate(-1, 0, 0), currentTime.AddDate(3, 0, 0))
+	const host = "vpn.public.test"
+	leaf, _ := inter.Leaf(loginlab.LeafSpec{Names: []string{host}, NotBefore: currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 2, 0)})
+	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: leaf})
+	dns := startDNS(t, map[string][]string{host: {"127.0.0.2"}})
+	other := newLoginPKI(t)
+	for _, tc := range []struct {
+		name   string
+		store  []*x509.Certificate
+		public []*x509.Certificate
+		want   checks.ID
+	}{
+		{"store lacks the root", []*x509.Certificate{other.root.Cert}, []*x509.Certificate{other.root.Cert, current.Cert}, checks.TrustStoreOutdated},
+		{"store holds only the expired form", []*x509.Certificate{expired.Cert}, []*x509.Certificate{current.Cert}, checks.TrustStoreOutdated},
+		{"not a public root", []*x509.Certificate{other.root.Cert}, []*x509.Certificate{other.root.Cert}, checks.UntrustedRoot},
+		{"up to date", []*x509.Certificate{current.Cert}, []*x509.Certificate{current.Cert}, checks.OK},
+	} {
+		opts := loginOptions(other, dns)
+		opts.Trust = checks.StaticStore{Name: "test store", Roots: tc.store}
+		opts.PublicRoots = publicSet(tc.public...)
+		rep := runLogin(t, host, srv.Port, opts)
+		if rep.Primary != tc.want {
+			t.Errorf("%s: primary = %s, want %s (%s)", tc.name, rep.Primary, tc.want, ids(rep))
+			continue
+		}
+		if tc.want == checks.TrustStoreOutdated {
+			evidence(t, rep, checks.TrustStoreOutdated, checks.EvPublicRoot, "Public Root R2")
+			if find(rep, checks.UntrustedRoot) != nil || find(rep, checks.CertExpired) != nil {
+				t.Errorf("%s: the explained findings stay: %s", tc.name, ids(rep))
+			}
+		}
+	}
+}
+
+func newKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// The gateway's public login page names the product, as each vendor's
+// documented login address does; the report's findings carry it for the
+// guide's product-specific fix.
+func TestProductFromLoginPage(t *testing.T) {
+	p := newLoginPKI(t)
+	redirect := func(to string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusFound) })
+	}
+	page := func(body string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) })
+	}
+	for _, tc := range []struct {
+		want string
+		h    http.Handler
+	}{
+		{"paloalto", redirect("/global-protect/login.esp")},
+		{"cisco_asa", redirect("/+CSCOE+/logon.html")},
+		{"fortigate", page(`<html><script language="javascript">top.location="/remote/login";</script></html>`)},
+		{"ivanti", redirect("/dana-na/auth/url_default/welcome.cgi")},
+		{"", page("<html><body>It works</body></html>")},
+	} {
+		host := "vpn." + strings.ReplaceAll(tc.want+"x", "_", "") + ".test"
+		srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, true, host), Handler: tc.h})
+		dns := startDNS(t, map[string][]string{host: {"127.0.0.2"}})
+		opts := loginOptions(p, dns)
+		opts.IdentifyProduct = true
+		rep := runLogin(t, host, srv.Port, opts)
+		got := ""
+		if rep.Product != nil {
+			got = rep.Product.ID
+		}
+		if got != tc.want {
+			t.Errorf("%s: product = %+v, want %q", host, rep.Product, tc.want)
+			continue
+		}
+		if tc.want != "" {
+			evidence(t, rep, checks.CertExpired, checks.EvGatewayProduct, tc.want)
+		}
+	}
+}
