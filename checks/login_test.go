@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/internal/loginlab"
 )
 
@@ -224,6 +225,7 @@ func TestStalePin(t *testing.T) {
 	evidence(t, rep, checks.PinnedCertChanged, checks.EvPinned, sha256Hex(old.Leaf))
 	evidence(t, rep, checks.PinnedCertChanged, checks.EvFingerprint, sha256Hex(cur.Leaf))
 	evidence(t, rep, checks.PinnedCertChanged, checks.EvPinSource, "/etc/openfortivpn/config")
+	guideReady(t, rep, checks.PinnedCertChanged)
 
 	// A pin that matches (in the colon notation) is no finding.
 	opts.Pins[0].Fingerprint = strings.ToUpper(colons(sha256Hex(cur.Leaf)))
@@ -268,6 +270,7 @@ func TestCaptivePortal(t *testing.T) {
 		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
 	}
 	evidence(t, rep, checks.CaptivePortal, checks.EvPortalURL, "login.hotel-wifi.test")
+	guideReady(t, rep, checks.CaptivePortal)
 
 	// A gateway with a wrong name whose plain HTTP goes to itself is no
 	// captive portal.
@@ -333,6 +336,7 @@ func TestTrustStoreOutdated(t *testing.T) {
 		}
 		if tc.want == checks.TrustStoreOutdated {
 			evidence(t, rep, checks.TrustStoreOutdated, checks.EvPublicRoot, "Public Root R2")
+			guideReady(t, rep, checks.TrustStoreOutdated)
 			if find(rep, checks.UntrustedRoot) != nil || find(rep, checks.CertExpired) != nil {
 				t.Errorf("%s: the explained findings stay: %s", tc.name, ids(rep))
 			}
@@ -386,6 +390,26 @@ func TestProductFromLoginPage(t *testing.T) {
 		}
 		if tc.want != "" {
 			evidence(t, rep, checks.CertExpired, checks.EvGatewayProduct, tc.want)
+		}
+	}
+}
+
+// guideReady asserts that a finding carries every piece of evidence its
+// fix-guide text needs, so no headline shows "(unknown)".
+func guideReady(t *testing.T, rep *checks.Report, id checks.ID) {
+	t.Helper()
+	g, err := guide.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	required, _, ok := g.Evidence(string(id))
+	if !ok {
+		t.Fatalf("%s has no fix-guide entry", id)
+	}
+	f := find(rep, id)
+	for _, k := range required {
+		if f == nil || f.Evidence[k] == "" {
+			t.Errorf("%s lacks evidence %q the guide needs", id, k)
 		}
 	}
 }
