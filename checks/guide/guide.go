@@ -63,6 +63,7 @@ type Guide struct {
 	mu       sync.Mutex
 	raw      map[Lang]map[string]json.RawMessage
 	texts    map[Lang]map[string]entry
+	products productsOnce // issue 14: IT's fix per gateway product (products.go)
 }
 
 // Load reads findings.json and one <lang>.json per language from fsys. It
@@ -275,6 +276,9 @@ func (g *Guide) For(id string, lang Lang, os OS, evidence map[string]string, loc
 	}
 	if f.Side != "none" {
 		t.SideLabel = Labels(lang)["side."+f.Side]
+	}
+	if fix, _ := g.productFix(lang, id, evidence["gateway_product"]); len(fix) > 0 {
+		t.ITFix = r.list(fix) // IT sees only the steps for the product found
 	}
 	return t, nil
 }
