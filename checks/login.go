@@ -16,6 +16,9 @@ type Endpoint struct {
 	Role    string // EndpointPortal, EndpointGateway, EndpointBackup, EndpointIdP
 	Address string // host, host:port or URL, as the profile or the portal gives it
 	Source  string // where it was found: a profile file, the pre-login answer
+	// For is the gateway host whose login this endpoint belongs to (a
+	// profile lists several); empty means any target's.
+	For string
 }
 
 // Endpoint roles.
@@ -125,6 +128,9 @@ func (r *run) endpointTargets() []endpointTarget {
 	seen := map[string]bool{strings.ToLower(r.target.HostPort()): true}
 	var out []endpointTarget
 	for _, e := range r.opts.Endpoints {
+		if e.For != "" && !sameHost(e.For, r.target.Host) {
+			continue
+		}
 		t, err := ParseTarget(e.Address)
 		if err != nil || seen[strings.ToLower(t.HostPort())] {
 			continue
@@ -189,4 +195,11 @@ func (r *run) judgeLogin(ctx context.Context, fs []Finding, p path, pool *trustP
 		fs = append(fs, r.judgeCaptive(ctx, host, fs)...)
 	}
 	return fs
+}
+
+// sameHost compares a host as a profile writes it (maybe a URL, a port or
+// Unicode) with a target's host.
+func sameHost(written, host string) bool {
+	t, err := ParseTarget(written)
+	return err == nil && strings.EqualFold(t.Host, host)
 }
