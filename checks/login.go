@@ -35,6 +35,9 @@ const (
 type LoginOptions struct {
 	// Endpoints are checked beside the target, concurrently.
 	Endpoints []Endpoint
+	// FindEndpoints, when set, is called at the start, concurrently with
+	// the diagnosis (reading VPN client profiles takes a while), for more.
+	FindEndpoints func() []Endpoint
 	// Pins are certificate fingerprints VPN clients saved for gateways.
 	Pins []Pin
 	// PublicRoots is the current public root set a chain is compared with
@@ -75,29 +78,23 @@ const productGrace = 150 * time.Millisecond
 // product the gateway is, and returns the function that merges them into
 // the gateway's report once its own diagnosis is done.
 func (r *run) startLogin(ctx context.Context, sh *shared) func(*Report, []Finding) []Finding {
-	eps := r.endpointTargets()
-	runs := make([]endpointRun, len(eps))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxAtOnce)
-	for i, e := range eps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			sub := r.quiet(e.target)
-			rep := Report{Target: e.target, Chain: []ChainCert{}}
-			fs := sub.diagnose(ctx, &rep, sh)
-			runs[i] = endpointRun{ep: e.ep, target: e.target, rep: rep, findings: fs}
-		}()
-	}
+	var runs []endpointRun
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		eps := r.opts.Endpoints
+		if r.opts.FindEndpoints != nil {
+			eps = append(append([]Endpoint(nil), eps...), r.opts.FindEndpoints()...)
+		}
+		runs = r.checkEndpoints(ctx, sh, r.endpointTargets(eps))
+	}()
 	var product chan *ProductInfo
 	if r.opts.IdentifyProduct {
 		product = make(chan *ProductInfo, 1)
 		go func() { product <- r.identifyProduct(ctx) }()
 	}
 	return func(rep *Report, findings []Finding) []Finding {
-		wg.Wait()
+		<-done
 		if product != nil {
 			select {
 			case rep.Product = <-product:
@@ -124,10 +121,10 @@ type endpointTarget struct {
 
 // endpointTargets parses the endpoints, dropping the target itself,
 // duplicates and addresses that cannot be a server.
-func (r *run) endpointTargets() []endpointTarget {
+func (r *run) endpointTargets(eps []Endpoint) []endpointTarget {
 	seen := map[string]bool{strings.ToLower(r.target.HostPort()): true}
 	var out []endpointTarget
-	for _, e := range r.opts.Endpoints {
+	for _, e := range eps {
 		if e.For != "" && !sameHost(e.For, r.target.Host) {
 			continue
 		}
@@ -202,4 +199,26 @@ func (r *run) judgeLogin(ctx context.Context, fs []Finding, p path, pool *trustP
 func sameHost(written, host string) bool {
 	t, err := ParseTarget(written)
 	return err == nil && strings.EqualFold(t.Host, host)
+}
+
+// checkEndpoints diagnoses each endpoint, a few at a time, with the clock
+// and trust store of the whole diagnosis.
+func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarget) []endpointRun {
+	runs := make([]endpointRun, len(eps))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxAtOnce)
+	for i, e := range eps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sub := r.quiet(e.target)
+			rep := Report{Target: e.target, Chain: []ChainCert{}}
+			fs := sub.diagnose(ctx, &rep, sh)
+			runs[i] = endpointRun{ep: e.ep, target: e.target, rep: rep, findings: fs}
+		}()
+	}
+	wg.Wait()
+	return runs
 }

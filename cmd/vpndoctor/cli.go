@@ -53,6 +53,7 @@ Check flags:
   --dns HOST[:PORT]    ask this DNS server instead of the system's resolver
   --timeout DURATION   bound for the whole diagnosis (default 10s)
   --client-cert PEM --client-key PEM   offer this identity if the gateway asks for one
+  --endpoint HOST      also check this host of the login (portal, gateway, sign-in page); repeatable
 
 Exit status: 0 nothing wrong, 1 a problem was found, 2 bad input.
 `
@@ -147,6 +148,7 @@ type checkFlags struct {
 	dns        string
 	redact     bool
 	config     string
+	endpoints  listFlag // issue 14
 }
 
 func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
@@ -166,6 +168,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.StringVar(&f.dns, "dns", "", "")
 	fs.BoolVar(&f.redact, "redact", false, "")
 	fs.StringVar(&f.config, "config", "", "")
+	fs.Var(&f.endpoints, "endpoint", "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -308,6 +311,7 @@ func realOptions(sys systemInfo, f checkFlags, set settings) (checks.Options, er
 	}
 	opts := sys.options(ntp)
 	set.apply(&opts)
+	opts.LoginOptions = sys.loginOptions(f.endpoints)
 	if f.dns != "" {
 		r, err := resolverFor(f.dns)
 		if err != nil {

@@ -78,6 +78,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	cfg.NewOptions = func() checks.Options {
 		o := sys.options(set.NTPServer)
 		set.apply(&o)
+		o.LoginOptions = sys.loginOptions(nil)
 		return o
 	}
 	cfg.Support, cfg.Icon = set.support(), assets.Icon
