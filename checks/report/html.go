@@ -73,7 +73,10 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 {{if .Guide.TellIT}}<p>{{.Guide.TellIT}}</p>{{end}}
 {{if .Guide.ITFix}}<ol>{{range .Guide.ITFix}}<li>{{.}}</li>{{end}}</ol>{{end}}{{end}}
 
-<h2>{{.L.Findings}}</h2>
+{{if .Login}}<h2>{{.LoginTitle}}</h2>
+<table>{{range .Login}}<tr><th>{{.Kind}}</th><td><code>{{.What}}</code></td><td>{{.Verdict}}</td></tr>{{end}}</table>
+
+{{end}}<h2>{{.L.Findings}}</h2>
 {{range .Findings}}<div class="finding">
 <span class="sev {{.Severity}}">{{.Severity}}</span> <code>{{.ID}}</code> — {{.Headline}}
 <div>{{.Title}}{{if .Detail}}: {{.Detail}}{{end}}</div>
@@ -131,6 +134,8 @@ type htmlData struct {
 	Findings                                                 []htmlFinding
 	Chain                                                    []htmlCert
 	Facts, System, Timings                                   []kv
+	Login                                                    []loginRow // issue 14
+	LoginTitle                                               string
 }
 
 func sortedKV(m map[string]string) []kv {
@@ -172,6 +177,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 			Validity: fmt.Sprintf("%s — %s (%s)", formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))})
 	}
 	d.Facts = connectionFacts(rep, v)
+	d.Login, d.LoginTitle = loginRows(rep, v), v.tr("ログインで使われるサーバー", "Servers of this login")
 	d.System = sortedKV(v.Facts)
 	timings := map[string]string{}
 	for k, ms := range rep.Timings {

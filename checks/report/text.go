@@ -111,6 +111,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	}
 	fmt.Fprintf(&b, "\n%s %s:%d  (%s, %d ms)\n", v.tr("確認した接続先:", "Checked:"), rep.Target.Host, rep.Target.Port,
 		formatTime(rep.StartedAt, v), rep.DurationMS)
+	writeLogin(&b, rep, v) // issue 14
 	fmt.Fprintf(&b, "\n%s\n", v.tr("結果の一覧:", "Findings:"))
 	for _, f := range rep.Findings {
 		fmt.Fprintf(&b, "  %-4s %-22s %s\n", severityMark[f.Severity], f.ID, f.Title)

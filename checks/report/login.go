@@ -1,0 +1,83 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+)
+
+// loginRow is one line about the login's parts (issue 14): the gateway
+// product, each address of the name, each endpoint.
+type loginRow struct{ Kind, What, Verdict string }
+
+// loginRows lists the product, the servers behind the name (when there are
+// several) and the login's endpoints (when there are several).
+func loginRows(rep *checks.Report, v View) []loginRow {
+	var out []loginRow
+	if p := rep.Product; p != nil {
+		out = append(out, loginRow{v.tr("製品", "Product"), p.Name, v.tr("手がかり: ", "clue: ") + p.Clue})
+	}
+	for _, n := range rep.Nodes {
+		what := fmt.Sprintf("%s (%s)", n.Address, n.Family)
+		verdict := verdictWord(n.Primary, v)
+		if n.Odd {
+			verdict += v.tr("（他のサーバーと違います）", " (differs from the others)")
+		}
+		if n.LeafSHA256 != "" {
+			verdict += " · SHA-256 " + shortFP(n.LeafSHA256)
+		}
+		out = append(out, loginRow{v.tr("サーバー", "Server"), what, verdict})
+	}
+	for _, e := range rep.Endpoints {
+		verdict := verdictWord(e.Primary, v)
+		if e.Summary != "" {
+			verdict += " — " + e.Summary
+		}
+		out = append(out, loginRow{roleWord(e.Role, v), fmt.Sprintf("%s:%d", e.Host, e.Port), verdict})
+	}
+	return out
+}
+
+func verdictWord(id checks.ID, v View) string {
+	if id == checks.OK {
+		return v.tr("問題なし", "ok")
+	}
+	return string(id)
+}
+
+func shortFP(fp string) string {
+	if len(fp) > 16 {
+		return fp[:16] + "…"
+	}
+	return fp
+}
+
+// roleWord names an endpoint's part in the login.
+func roleWord(role string, v View) string {
+	switch role {
+	case checks.EndpointMain:
+		return v.tr("入力した接続先", "Checked address")
+	case checks.EndpointPortal:
+		return v.tr("ポータル", "Portal")
+	case checks.EndpointGateway:
+		return v.tr("ゲートウェイ", "Gateway")
+	case checks.EndpointBackup:
+		return v.tr("予備サーバー", "Backup server")
+	case checks.EndpointIdP:
+		return v.tr("サインインページ（IdP）", "Sign-in page (IdP)")
+	}
+	return role
+}
+
+// writeLogin is the text report's section on the login's parts.
+func writeLogin(b *strings.Builder, rep *checks.Report, v View) {
+	rows := loginRows(rep, v)
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", v.tr("ログインで使われるサーバー:", "Servers of this login:"))
+	for _, r := range rows {
+		fmt.Fprintf(b, "  %-16s %-28s %s\n", r.Kind, r.What, r.Verdict)
+	}
+}
