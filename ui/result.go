@@ -119,6 +119,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	if also := w.alsoFound(rep); also != nil {
 		items = append(items, also)
 	}
+	if login := w.loginView(rep); login != nil { // issue 14
+		items = append(items, login)
+	}
 	if g.WhenToCall != "" {
 		items = append(items, section(labels["when_to_call"]), wrapped(g.WhenToCall))
 	}

@@ -134,7 +134,7 @@ type htmlData struct {
 	Findings                                                 []htmlFinding
 	Chain                                                    []htmlCert
 	Facts, System, Timings                                   []kv
-	Login                                                    []loginRow // issue 14
+	Login                                                    []LoginRow // issue 14
 	LoginTitle                                               string
 }
 
@@ -177,7 +177,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 			Validity: fmt.Sprintf("%s — %s (%s)", formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))})
 	}
 	d.Facts = connectionFacts(rep, v)
-	d.Login, d.LoginTitle = loginRows(rep, v), v.tr("ログインで使われるサーバー", "Servers of this login")
+	d.Login, d.LoginTitle = LoginRows(rep, v), v.tr("ログインで使われるサーバー", "Servers of this login")
 	d.System = sortedKV(v.Facts)
 	timings := map[string]string{}
 	for k, ms := range rep.Timings {

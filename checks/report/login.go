@@ -7,16 +7,16 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks"
 )
 
-// loginRow is one line about the login's parts (issue 14): the gateway
+// LoginRow is one line about the login's parts (issue 14): the gateway
 // product, each address of the name, each endpoint.
-type loginRow struct{ Kind, What, Verdict string }
+type LoginRow struct{ Kind, What, Verdict string }
 
-// loginRows lists the product, the servers behind the name (when there are
+// LoginRows lists the product, the servers behind the name (when there are
 // several) and the login's endpoints (when there are several).
-func loginRows(rep *checks.Report, v View) []loginRow {
-	var out []loginRow
+func LoginRows(rep *checks.Report, v View) []LoginRow {
+	var out []LoginRow
 	if p := rep.Product; p != nil {
-		out = append(out, loginRow{v.tr("製品", "Product"), p.Name, v.tr("手がかり: ", "clue: ") + p.Clue})
+		out = append(out, LoginRow{v.tr("製品", "Product"), p.Name, v.tr("手がかり: ", "clue: ") + p.Clue})
 	}
 	for _, n := range rep.Nodes {
 		what := fmt.Sprintf("%s (%s)", n.Address, n.Family)
@@ -27,14 +27,14 @@ func loginRows(rep *checks.Report, v View) []loginRow {
 		if n.LeafSHA256 != "" {
 			verdict += " · SHA-256 " + shortFP(n.LeafSHA256)
 		}
-		out = append(out, loginRow{v.tr("サーバー", "Server"), what, verdict})
+		out = append(out, LoginRow{v.tr("サーバー", "Server"), what, verdict})
 	}
 	for _, e := range rep.Endpoints {
 		verdict := verdictWord(e.Primary, v)
 		if e.Summary != "" {
 			verdict += " — " + e.Summary
 		}
-		out = append(out, loginRow{roleWord(e.Role, v), fmt.Sprintf("%s:%d", e.Host, e.Port), verdict})
+		out = append(out, LoginRow{roleWord(e.Role, v), fmt.Sprintf("%s:%d", e.Host, e.Port), verdict})
 	}
 	return out
 }
@@ -72,7 +72,7 @@ func roleWord(role string, v View) string {
 
 // writeLogin is the text report's section on the login's parts.
 func writeLogin(b *strings.Builder, rep *checks.Report, v View) {
-	rows := loginRows(rep, v)
+	rows := LoginRows(rep, v)
 	if len(rows) == 0 {
 		return
 	}
