@@ -26,4 +26,3 @@ func (w *Wizard) loginView(rep *checks.Report) fyne.CanvasObject {
 	}
 	return box
 }
-
