@@ -15,7 +15,7 @@ TEST_DEBS  := xvfb ca-certificates osslsigncode openssl
 VPN_DEBS   := ocserv openconnect nginx-light gnutls-bin dnsmasq-base
 PKG_DEBS   := gcc-mingw-w64-x86-64 xz-utils
 SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
-BENCH_DEBS := openssl hyperfine
+BENCH_DEBS := openssl hyperfine dnsmasq-base
 CHROME_DEBS := chromium fonts-noto-cjk poppler-utils
 
 .PHONY: all deps build run test vet fmt-check cross wine-test package package-check bench screenshots report-shots clean
@@ -78,6 +78,7 @@ bench: build
 	@scripts/ensure-debs.sh $(BENCH_DEBS)
 	$(GO) build -tags nogui -o bin/vpndoctor-cli ./cmd/vpndoctor
 	bench/compare.sh
+	bench/wan.sh
 
 screenshots: build
 	@scripts/ensure-debs.sh $(SHOT_DEBS)

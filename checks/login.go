@@ -96,9 +96,15 @@ func (r *run) startLogin(ctx context.Context, sh *shared) func(*Report, []Findin
 	return func(rep *Report, findings []Finding) []Finding {
 		<-done
 		if product != nil {
+			grace := productGrace
+			if primaryOf(findings) == OK {
+				// The product only picks IT's fix steps: a healthy
+				// gateway's report does not wait for it.
+				grace = 0
+			}
 			select {
 			case rep.Product = <-product:
-			case <-time.After(productGrace):
+			case <-time.After(grace):
 			case <-ctx.Done():
 			}
 		}
