@@ -74,7 +74,7 @@ func (r *run) probeCaptive(ctx context.Context, addr string) string {
 // judgeCaptive turns a certificate for another name plus a sign-in
 // redirect into captive_portal, the cause the user can fix.
 func (r *run) judgeCaptive(ctx context.Context, addr string, certFindings []Finding) []Finding {
-	if !hasID(certFindings, HostnameMismatch) {
+	if !hasFinding(certFindings, HostnameMismatch) {
 		return nil
 	}
 	portal := r.probeCaptive(ctx, addr)
@@ -87,7 +87,7 @@ func (r *run) judgeCaptive(ctx context.Context, addr string, certFindings []Find
 	return []Finding{f}
 }
 
-func hasID(fs []Finding, id ID) bool {
+func hasFinding(fs []Finding, id ID) bool {
 	for _, f := range fs {
 		if f.ID == id {
 			return true

@@ -41,7 +41,7 @@ func (r *run) publicSet() *lazyRoots {
 // off, an old ca-certificates), not the gateway: the untrusted_root and
 // expired-root findings it explains are replaced by trust_store_outdated.
 func (r *run) judgeOutdated(p path, pool *trustPool, fs []Finding, now time.Time) []Finding {
-	if !hasID(fs, UntrustedRoot) && !expiredCA(fs) {
+	if !hasFinding(fs, UntrustedRoot) && !expiredCA(fs) {
 		return fs
 	}
 	set := r.publicSet()

@@ -106,7 +106,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		Chain:         []ChainCert{},
 	}
 	sh := r.startShared(ctx)
-	login := r.startLogin(ctx, sh) // issue 14: the login's other endpoints and the product
+	login := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
 	findings := r.diagnose(ctx, rep, sh)
 	findings = login(rep, findings)
 	for i := range findings {

@@ -74,10 +74,10 @@ type endpointRun struct {
 // the diagnosis itself is done: naming the product must not slow it.
 const productGrace = 150 * time.Millisecond
 
-// startLogin starts checking the login's other endpoints and asking which
+// startEndpoints starts checking the login's other endpoints and asking which
 // product the gateway is, and returns the function that merges them into
 // the gateway's report once its own diagnosis is done.
-func (r *run) startLogin(ctx context.Context, sh *shared) func(*Report, []Finding) []Finding {
+func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Finding) []Finding {
 	var runs []endpointRun
 	done := make(chan struct{})
 	go func() {
