@@ -20,7 +20,11 @@ func (w *Wizard) loginView(rep *checks.Report) fyne.CanvasObject {
 	if w.lang == "ja" {
 		title = "ログインで使われるサーバー"
 	}
-	box := container.NewVBox(section(title))
+	box := container.NewVBox()
+	if note := report.NodeNote(rep, report.View{Lang: w.lang}); note != "" {
+		box.Add(bold(note, ""))
+	}
+	box.Add(section(title))
 	for _, r := range rows {
 		box.Add(wrapped(r.Kind + "  " + r.What + "  " + r.Verdict))
 	}

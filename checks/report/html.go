@@ -61,7 +61,8 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 <h2 style="border:0;margin:0">{{.Guide.Headline}}</h2>
 <div class="id">{{.L.Primary}}: {{.Primary}}</div>
 {{if .Guide.Meaning}}<p>{{.Guide.Meaning}}</p>{{end}}
-{{if .Guide.SideLabel}}<p>{{.L.Side}}<strong>{{.Guide.SideLabel}}</strong></p>{{end}}
+{{if .NodeNote}}<p><strong>{{.NodeNote}}</strong></p>
+{{end}}{{if .Guide.SideLabel}}<p>{{.L.Side}}<strong>{{.Guide.SideLabel}}</strong></p>{{end}}
 </div>
 
 {{if .Support}}<p><strong>{{.L.Support}}:</strong> {{.Support}}</p>{{end}}
@@ -135,7 +136,7 @@ type htmlData struct {
 	Chain                                                    []htmlCert
 	Facts, System, Timings                                   []kv
 	Login                                                    []LoginRow // issue 14
-	LoginTitle                                               string
+	LoginTitle, NodeNote                                     string
 }
 
 func sortedKV(m map[string]string) []kv {
@@ -177,6 +178,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 			Validity: fmt.Sprintf("%s — %s (%s)", formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))})
 	}
 	d.Facts = connectionFacts(rep, v)
+	d.NodeNote = NodeNote(rep, v)
 	d.Login, d.LoginTitle = LoginRows(rep, v), v.tr("ログインで使われるサーバー", "Servers of this login")
 	d.System = sortedKV(v.Facts)
 	timings := map[string]string{}

@@ -81,3 +81,33 @@ func writeLogin(b *strings.Builder, rep *checks.Report, v View) {
 		fmt.Fprintf(b, "  %-16s %-28s %s\n", r.Kind, r.What, r.Verdict)
 	}
 }
+
+// NodeNote says, under the headline, which of several servers or which
+// endpoint of the login the primary cause is about; "" when the login has
+// one server.
+func NodeNote(rep *checks.Report, v View) string {
+	f := primaryFinding(rep)
+	if rep.Primary == checks.OK {
+		return ""
+	}
+	var parts []string
+	if e := f.Evidence[checks.EvEndpoint]; e != "" {
+		parts = append(parts, v.tr(fmt.Sprintf("ログインの%s %s:%s で見つかりました。", roleWord(e, v), f.Evidence[checks.EvHost], f.Evidence[checks.EvPort]),
+			fmt.Sprintf("Found on the login's %s, %s:%s.", strings.ToLower(roleWord(e, v)), f.Evidence[checks.EvHost], f.Evidence[checks.EvPort])))
+	}
+	if n := f.Evidence[checks.EvNodes]; n != "" {
+		count, fam, _ := strings.Cut(n, " (")
+		fam = strings.TrimSuffix(fam, ")")
+		of := strings.SplitN(count, " of ", 2)
+		if len(of) == 2 {
+			ja := fmt.Sprintf("%s の %s台のサーバーのうち %s台（%s）だけで起きています。VPNアプリは接続のたびに違うサーバーにつながることがあるため、つながったりつながらなかったりします。", f.Evidence[checks.EvHost], of[1], of[0], f.Evidence[checks.EvAddress])
+			en := fmt.Sprintf("Only %s of the %s servers behind %s (%s) has this problem. A VPN app may reach a different server each time, so logins fail only sometimes.", of[0], of[1], f.Evidence[checks.EvHost], f.Evidence[checks.EvAddress])
+			if f := strings.TrimPrefix(strings.TrimSuffix(fam, " addresses"), "all "); f == "IPv4" || f == "IPv6" {
+				ja += f + " のアドレスだけで起きています（IPv4 と IPv6 で結果が違います）。"
+				en += " It happens on the " + f + " addresses only (IPv4 and IPv6 differ)."
+			}
+			parts = append(parts, v.tr(ja, en))
+		}
+	}
+	return strings.Join(parts, " ")
+}

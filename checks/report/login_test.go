@@ -38,7 +38,7 @@ func TestLoginLines(t *testing.T) {
 	if err := report.WriteHTML(&page, rep, v); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"192.0.2.11 (IPv4)", "differs from the others", "Backup server", "vpn2.example.co.jp:443", "Fortinet FortiGate"} {
+	for _, want := range []string{"Only 1 of the 2 servers behind vpn.example.co.jp (192.0.2.11)", "192.0.2.11 (IPv4)", "differs from the others", "Backup server", "vpn2.example.co.jp:443", "Fortinet FortiGate"} {
 		if !strings.Contains(txt.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, txt.String())
 		}
@@ -49,5 +49,21 @@ func TestLoginLines(t *testing.T) {
 	// IT's fix is FortiGate's only.
 	if !strings.Contains(page.String(), "Local Certificate") || strings.Contains(page.String(), "ssl trust-point") {
 		t.Error("the HTML report does not show only FortiGate's fix")
+	}
+}
+
+// The note names the family when only IPv6 (or IPv4) differs, in both
+// languages.
+func TestNodeNoteNamesTheFamily(t *testing.T) {
+	ev := map[string]string{"host": "vpn.example.co.jp", "port": "443", "address": "2001:db8::11", "nodes": "1 of 2 (all IPv6 addresses)"}
+	rep := &checks.Report{Primary: checks.CertExpired, Findings: []checks.Finding{{ID: checks.CertExpired, Severity: checks.Fail, Evidence: ev}}}
+	en := report.NodeNote(rep, report.View{Lang: guide.En})
+	ja := report.NodeNote(rep, report.View{Lang: guide.Ja})
+	if !strings.Contains(en, "IPv6 addresses only") || !strings.Contains(ja, "IPv6 のアドレスだけ") || !strings.Contains(ja, "2001:db8::11") {
+		t.Errorf("en %q\nja %q", en, ja)
+	}
+	rep.Findings[0].Evidence = map[string]string{"host": "h", "port": "1"}
+	if n := report.NodeNote(rep, report.View{Lang: guide.En}); n != "" {
+		t.Errorf("a single server gets a note: %q", n)
 	}
 }

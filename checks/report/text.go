@@ -93,6 +93,9 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if g.Meaning != "" {
 		fmt.Fprintf(&b, "\n%s\n", g.Meaning)
 	}
+	if note := NodeNote(rep, v); note != "" { // issue 14
+		fmt.Fprintf(&b, "\n%s\n", note)
+	}
 	labels := guide.Labels(v.Lang)
 	if g.SideLabel != "" {
 		fmt.Fprintf(&b, "%s%s%s\n", labels["side"], v.tr("：", ": "), g.SideLabel)
