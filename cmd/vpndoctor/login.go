@@ -16,7 +16,10 @@ func (s systemInfo) loginOptions(extra []string) checks.LoginOptions {
 		IdentifyProduct: true,
 		// Profiles are read while the gateway is being checked: reading
 		// them can take longer than a diagnosis.
-		FindEndpoints: func() []checks.Endpoint { return profileEndpoints(s.gateways()) },
+		FindEndpoints: func() []checks.Endpoint {
+			gws := s.gateways()
+			return append(profileEndpoints(gws), portalCacheEndpoints(gws, platform.GlobalProtectCachedGateways())...)
+		},
 	}
 	for _, e := range extra {
 		lo.Endpoints = append(lo.Endpoints, checks.Endpoint{Role: checks.EndpointGateway, Address: e, Source: "--endpoint"})
@@ -45,6 +48,21 @@ func profileEndpoints(gws []platform.Gateway) []checks.Endpoint {
 				role = checks.EndpointBackup
 			}
 			out = append(out, checks.Endpoint{Role: role, Address: other.Address, Source: other.Source, For: g.Address})
+		}
+	}
+	return out
+}
+
+// portalCacheEndpoints: the gateways GlobalProtect cached from its portal
+// belong to the login of each GlobalProtect portal configured here.
+func portalCacheEndpoints(gws, cached []platform.Gateway) []checks.Endpoint {
+	var out []checks.Endpoint
+	for _, p := range gws {
+		if p.Client != platform.ClientGlobalProtect {
+			continue
+		}
+		for _, c := range cached {
+			out = append(out, checks.Endpoint{Role: checks.EndpointGateway, Address: c.Address, Source: c.Source, For: p.Address})
 		}
 	}
 	return out

@@ -111,3 +111,23 @@ func TestCheckEndpointFlag(t *testing.T) {
 		t.Fatalf("code %d, primary %s, endpoints %+v", code, rep.Primary, rep.Endpoints)
 	}
 }
+
+// Profiles group the endpoints: a HostEntry's backups go with it, the
+// gateways GlobalProtect cached go with its portal.
+func TestProfileEndpointsGrouping(t *testing.T) {
+	gws := []platform.Gateway{
+		{Client: platform.ClientAnyConnect, Name: "Tokyo", Address: "vpn.example.co.jp", Source: "a.xml"},
+		{Client: platform.ClientAnyConnect, Name: "Tokyo (backup)", Address: "vpn2.example.co.jp", Source: "a.xml"},
+		{Client: platform.ClientGlobalProtect, Address: "portal.example.com", Source: "pangps.xml"},
+	}
+	eps := profileEndpoints(gws)
+	if len(eps) != 2 || eps[0].For != "vpn.example.co.jp" || eps[0].Role != checks.EndpointBackup || eps[0].Address != "vpn2.example.co.jp" ||
+		eps[1].For != "vpn2.example.co.jp" || eps[1].Role != checks.EndpointGateway {
+		t.Fatalf("profile endpoints %+v", eps)
+	}
+	cached := []platform.Gateway{{Client: platform.ClientGlobalProtect, Address: "gw1.example.com", Source: "PanPortalCfg_1"}}
+	gp := portalCacheEndpoints(gws, cached)
+	if len(gp) != 1 || gp[0].For != "portal.example.com" || gp[0].Address != "gw1.example.com" || gp[0].Role != checks.EndpointGateway {
+		t.Fatalf("portal cache endpoints %+v", gp)
+	}
+}
