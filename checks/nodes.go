@@ -12,6 +12,10 @@ import (
 // time: each is its own connection and handshake.
 const maxAtOnce = 4
 
+// maxNodes bounds how many addresses of one name are checked: a name with
+// hundreds (hostile or misconfigured DNS) must not hold the diagnosis.
+const maxNodes = 16
+
 // NodeResult is one address of a name that has several (a load-balanced
 // pair, IPv4 and IPv6): a VPN client may land on any of them.
 type NodeResult struct {
@@ -35,6 +39,9 @@ type nodeRun struct {
 // its own connection and handshake, and reports the worst: a VPN client
 // that lands on a bad node fails even when the others are fine.
 func (r *run) diagnoseNodes(ctx context.Context, rep *Report, sh *shared, addrs []string) []Finding {
+	if len(addrs) > maxNodes {
+		addrs = addrs[:maxNodes]
+	}
 	runs := make([]nodeRun, len(addrs))
 	sem := make(chan struct{}, maxAtOnce)
 	var wg sync.WaitGroup
