@@ -413,3 +413,55 @@ func guideReady(t *testing.T, rep *checks.Report, id checks.ID) {
 		}
 	}
 }
+
+// Checking more hosts must not multiply the wait: over a link of 100 ms
+// per round trip, two addresses and three endpoints take about as long as
+// one gateway alone.
+func TestMoreHostsDoNotMultiplyTheWait(t *testing.T) {
+	p := newLoginPKI(t)
+	const rtt = 100 * time.Millisecond
+	hosts := []string{"vpn.wan.test", "portal.wan.test", "backup.wan.test", "idp.wan.test"}
+	records := map[string][]string{}
+	ports := map[string]int{}
+	for i, h := range hosts {
+		backend := serveNodes(t, loginlab.Node{Addr: "127.0.0.1", Cert: p.leaf(t, false, h)})
+		addrs := []string{"127.0.0.2", "127.0.0.3"} // the gateway's two nodes
+		if i > 0 {
+			addrs = []string{"127.0.0." + strconv.Itoa(3+i)}
+		}
+		lns, port, err := loginlab.ListenSamePort("tcp", addrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ln := range lns {
+			px := loginlab.StartDelayProxy(ln, backend.Addr(), rtt)
+			t.Cleanup(px.Close)
+		}
+		records[h], ports[h] = addrs, port
+	}
+	dns := startDNS(t, records)
+	timeRun := func(eps []checks.Endpoint) (time.Duration, *checks.Report) {
+		opts := loginOptions(p, dns)
+		opts.Endpoints = eps
+		start := time.Now()
+		rep := runLogin(t, "vpn.wan.test", ports["vpn.wan.test"], opts)
+		return time.Since(start), rep
+	}
+	var eps []checks.Endpoint
+	for _, h := range hosts[1:] {
+		eps = append(eps, checks.Endpoint{Role: checks.EndpointGateway, Address: h + ":" + strconv.Itoa(ports[h])})
+	}
+	timeRun(nil) // warm the code paths
+	alone, rep := timeRun(nil)
+	if rep.Primary != checks.OK || len(rep.Nodes) != 2 {
+		t.Fatalf("alone: %s, nodes %+v (%s)", rep.Primary, rep.Nodes, ids(rep))
+	}
+	all, rep := timeRun(eps)
+	if rep.Primary != checks.OK || len(rep.Endpoints) != 4 {
+		t.Fatalf("all: %s, endpoints %+v (%s)", rep.Primary, rep.Endpoints, ids(rep))
+	}
+	t.Logf("one gateway %s, with 3 endpoints %s", alone, all)
+	if all > alone+2*rtt {
+		t.Errorf("3 more endpoints took %s against %s alone: they are not checked concurrently", all, alone)
+	}
+}
