@@ -238,6 +238,11 @@ func (b *builder) issuers(c *x509.Certificate, chain []Cert) (found []Cert, impo
 			continue
 		}
 		seen[string(cand.Cert.Raw)] = true
+		if len(found) > 0 && !keyIDMatches(c, cand.Cert) {
+			// A different key id is a different key: once the right one
+			// signed, the rest of a flood is not worth a check.
+			continue
+		}
 		if onChain(cand.Cert, chain) {
 			if b.signed(c, cand.Cert) {
 				loop = true
