@@ -3,10 +3,10 @@ package checks
 import (
 	"context"
 	"crypto"
-	"slices"
 	"crypto/x509"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
