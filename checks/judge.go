@@ -20,6 +20,30 @@ type chainVerdict struct {
 	anchors    []*x509.Certificate
 	sigChecks  int
 	exhausted  bool
+	infos      []PathInfo // every candidate, best first, when there is more than one
+}
+
+func failIDs(lists ...[]Finding) []ID {
+	var out []ID
+	for _, fs := range lists {
+		for _, f := range fs {
+			if f.Severity == Fail {
+				out = append(out, f.ID)
+			}
+		}
+	}
+	return out
+}
+
+func pathInfos(v chainVerdict, faults [][]ID) []PathInfo {
+	if len(v.candidates) < 2 {
+		return nil
+	}
+	out := make([]PathInfo, len(v.candidates))
+	for i, p := range v.candidates {
+		out[i] = PathInfo{Certs: pathNames(p), End: endNames[p.end], Faults: faults[i], Chosen: i == 0}
+	}
+	return out
 }
 
 // judgeChain builds every candidate path from the leaf to a trust anchor,
@@ -30,6 +54,7 @@ type chainVerdict struct {
 // chain; the network steps only feed it.
 func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo, fetch pathbuild.FetchFunc) chainVerdict {
 	res, paths := buildPaths(ctx, sent, pool, fetch)
+	var faultIDs [][]ID
 	v := chainVerdict{sigChecks: res.SignatureChecks, exhausted: res.Exhausted}
 	certs := make([][]Finding, len(paths))
 	trusts := make([][]Finding, len(paths))
@@ -42,6 +67,10 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 		}
 	}
 	order := pathbuild.Rank(res.Paths, faults)
+	faultIDs = make([][]ID, 0, len(order))
+	for _, i := range order {
+		faultIDs = append(faultIDs, failIDs(certs[i], trusts[i]))
+	}
 	for _, i := range order {
 		v.candidates = append(v.candidates, paths[i])
 	}
@@ -71,7 +100,8 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 			v.gathered = append(v.gathered, f.Cert)
 		}
 	}
-	if len(v.candidates) > 1 {
+	v.infos = pathInfos(v, faultIDs)
+	if len(v.candidates) > 1 && failures(v.cert)+failures(v.trust) > 0 {
 		explainChoice(&v)
 	}
 	return v
@@ -103,22 +133,36 @@ func failures(fs []Finding) int {
 	return n
 }
 
-// explainChoice tells IT, in the findings' details, that other paths
-// exist: when the best path fails, what the best one lacks is what would
-// fix it; when it is fine, that a path with problems was passed over.
-func explainChoice(v *chainVerdict) {
-	names := func(p path) string {
-		var s []string
-		for _, l := range p.links {
-			s = append(s, fmt.Sprintf("%s (%s)", displayName(l.cert.Subject), l.source))
-		}
-		return strings.Join(s, " > ")
+// PathInfo is one candidate path as the report shows it, for IT: where
+// each certificate came from, how the path ends, what is wrong with it.
+type PathInfo struct {
+	Certs  []string `json:"certs"` // "name (source)", leaf first
+	End    string   `json:"end"`   // trusted, untrusted_root, issuer_missing, bad_signature, too_deep
+	Faults []ID     `json:"faults,omitempty"`
+	Chosen bool     `json:"chosen,omitempty"`
+}
+
+var endNames = map[pathEnd]string{endTrusted: "trusted", endSelfSigned: "untrusted_root", endIssuerMissing: "issuer_missing",
+	endTooDeep: "too_deep", endBadSignature: "bad_signature"}
+
+func pathNames(p path) []string {
+	var s []string
+	for _, l := range p.links {
+		s = append(s, fmt.Sprintf("%s (%s)", displayName(l.cert.Subject), l.source))
 	}
-	note := fmt.Sprintf("; of %d candidate paths the best is %s", len(v.candidates), names(v.best))
-	for _, fs := range [][]Finding{v.cert, v.trust} {
+	return s
+}
+
+// explainChoice says, in the first failure's detail, that other paths were
+// tried and none was valid, so IT knows the fix is on the best one; the
+// report's candidate paths list them all.
+func explainChoice(v *chainVerdict) {
+	for _, fs := range [][]Finding{v.trust, v.cert} {
 		for i := range fs {
 			if fs[i].Severity == Fail {
-				fs[i].Detail += note
+				fs[i].Detail += fmt.Sprintf("; none of the %d candidate paths is valid, this is the best one: %s",
+					len(v.candidates), strings.Join(pathNames(v.best), " > "))
+				return
 			}
 		}
 	}

@@ -12,10 +12,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/json"
 	"io"
 	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +173,30 @@ var judgeCases = []judgeCase{
 		check: func(t *testing.T, v chainVerdict) {
 			if len(v.candidates) != 2 || !v.best.links[1].cert.NotAfter.After(judgeTime) {
 				t.Errorf("%d candidates; best intermediate valid until %s", len(v.candidates), v.best.links[1].cert.NotAfter)
+			}
+			if len(v.infos) != 2 || !v.infos[0].Chosen || len(v.infos[0].Faults) != 0 || !slices.Contains(v.infos[1].Faults, CertExpired) {
+				t.Errorf("candidate paths for the report: %+v", v.infos)
+			}
+		},
+	},
+	{
+		name: "no valid path: the best failing one is explained",
+		setup: func(t testing.TB) ([]*x509.Certificate, *trustPool, stubAIA) {
+			root := mk(t, caTmpl("Root"), nil, nil)
+			oldT := caTmpl("ICA")
+			oldT.NotBefore, oldT.NotAfter = judgeTime.AddDate(-3, 0, 0), judgeTime.AddDate(0, 0, -2)
+			old := mk(t, oldT, nil, root)
+			notCA := caTmpl("ICA")
+			notCA.IsCA, notCA.KeyUsage = false, x509.KeyUsageDigitalSignature
+			other := mk(t, notCA, old.key, root)
+			leaf := mk(t, leafTmpl("vpn.example"), nil, old)
+			return []*x509.Certificate{leaf.cert, old.cert, other.cert}, rootPool(root), nil
+		},
+		want: CertExpired,
+		check: func(t *testing.T, v chainVerdict) {
+			f := findIn(v.cert, CertExpired)
+			if f == nil || !strings.Contains(f.Detail, "none of the 2 candidate paths is valid") {
+				t.Errorf("detail: %+v", f)
 			}
 		},
 	},
@@ -368,6 +395,32 @@ func TestJudgeChain(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, v)
 			}
+			guideEvidence(t, fs)
 		})
+	}
+}
+
+// guideEvidence asserts that every failure carries the evidence the fix
+// guide declares for its id (findings.json).
+func guideEvidence(t *testing.T, fs []Finding) {
+	t.Helper()
+	data, err := os.ReadFile("../assets/guide/findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decl map[string]struct{ Evidence []string }
+	if err := json.Unmarshal(data, &decl); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		d, ok := decl[string(f.ID)]
+		if !ok {
+			t.Errorf("%s has no guide entry", f.ID)
+		}
+		for _, k := range d.Evidence {
+			if f.Evidence[k] == "" && k != EvHost && k != EvPort {
+				t.Errorf("%s lacks evidence %q", f.ID, k)
+			}
+		}
 	}
 }

@@ -235,6 +235,9 @@ type Report struct {
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	// CandidatePaths lists every path from the leaf to an anchor that path
+	// building found, the chosen one first, when there was more than one.
+	CandidatePaths []PathInfo `json:"candidate_paths,omitempty"`
 
 	// Issue 12: judging like the VPN client.
 	//

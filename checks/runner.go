@@ -218,6 +218,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	v := judgeChain(ctx, hs.peer, lt.pool, r.target.Host, clock, r.fetchIssuers)
 	p := v.best
 	rep.Chain = describeChain(p.links)
+	rep.CandidatePaths = v.infos
 	certFindings := v.cert
 	end(!hasFail(certFindings), "")
 
