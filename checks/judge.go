@@ -104,6 +104,9 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 	if len(v.candidates) > 1 && failures(v.cert)+failures(v.trust) > 0 {
 		explainChoice(&v)
 	}
+	if v.exhausted && v.best.end != endTrusted {
+		addToFirstFailure(v.trust, fmt.Sprintf("; the search for a path stopped after %d signature checks: the server sent %d certificates, too many of the same name to try them all", v.sigChecks, len(sent)))
+	}
 	return v
 }
 
@@ -157,13 +160,18 @@ func pathNames(p path) []string {
 // tried and none was valid, so IT knows the fix is on the best one; the
 // report's candidate paths list them all.
 func explainChoice(v *chainVerdict) {
-	for _, fs := range [][]Finding{v.trust, v.cert} {
-		for i := range fs {
-			if fs[i].Severity == Fail {
-				fs[i].Detail += fmt.Sprintf("; none of the %d candidate paths is valid, this is the best one: %s",
-					len(v.candidates), strings.Join(pathNames(v.best), " > "))
-				return
-			}
+	note := fmt.Sprintf("; none of the %d candidate paths is valid, this is the best one: %s", len(v.candidates), strings.Join(pathNames(v.best), " > "))
+	if !addToFirstFailure(v.trust, note) {
+		addToFirstFailure(v.cert, note)
+	}
+}
+
+func addToFirstFailure(fs []Finding, note string) bool {
+	for i := range fs {
+		if fs[i].Severity == Fail {
+			fs[i].Detail += note
+			return true
 		}
 	}
+	return false
 }

@@ -85,13 +85,10 @@ func fromZ(z *zx509.Certificate) *x509.Certificate {
 	}
 	c.Subject = name(z.RawSubject)
 	c.Issuer = name(z.RawIssuer)
-	switch z.PublicKey.(type) {
-	case *zx509.AugmentedECDSA:
-		// Go has no type for curves such as P-192: leave the key nil.
-	default:
-		if k, err := x509.ParsePKIXPublicKey(z.RawSubjectPublicKeyInfo); err == nil {
-			c.PublicKey = k
-		}
+	// Go has no type for some keys (P-192): the key stays nil, and
+	// CheckSignature asks zcrypto.
+	if k, err := x509.ParsePKIXPublicKey(z.RawSubjectPublicKeyInfo); err == nil {
+		c.PublicKey = k
 	}
 	for _, u := range z.ExtKeyUsage {
 		c.ExtKeyUsage = append(c.ExtKeyUsage, x509.ExtKeyUsage(u))
