@@ -5,8 +5,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
-
-	zx509 "github.com/zmap/zcrypto/x509"
 )
 
 // ParseCertificate reads a DER certificate with crypto/x509 and, for what
@@ -20,8 +18,8 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	if err == nil {
 		return c, nil
 	}
-	if z, zerr := zx509.ParseCertificate(der); zerr == nil {
-		return fromZ(z), nil
+	if c, zerr := parseZ(der); zerr == nil {
+		return c, nil
 	}
 	stripped, ok := withoutSAN(der)
 	if !ok {
@@ -60,58 +58,6 @@ func Lenient(c *x509.Certificate) bool { return c.Version == lenientVersion }
 
 // lenientVersion marks a fallback certificate (Go's own are 1 to 3).
 const lenientVersion = -1
-
-func fromZ(z *zx509.Certificate) *x509.Certificate {
-	c := &x509.Certificate{
-		Raw: z.Raw, RawTBSCertificate: z.RawTBSCertificate, RawSubjectPublicKeyInfo: z.RawSubjectPublicKeyInfo,
-		RawSubject: z.RawSubject, RawIssuer: z.RawIssuer,
-		Signature:          z.Signature,
-		SignatureAlgorithm: x509.SignatureAlgorithm(z.SignatureAlgorithm),
-		PublicKeyAlgorithm: x509.PublicKeyAlgorithm(z.PublicKeyAlgorithm),
-		Version:            lenientVersion,
-		SerialNumber:       z.SerialNumber,
-		NotBefore:          z.NotBefore, NotAfter: z.NotAfter,
-		KeyUsage:              x509.KeyUsage(z.KeyUsage),
-		BasicConstraintsValid: z.BasicConstraintsValid, IsCA: z.IsCA,
-		MaxPathLen: z.MaxPathLen, MaxPathLenZero: z.MaxPathLenZero,
-		SubjectKeyId: z.SubjectKeyId, AuthorityKeyId: z.AuthorityKeyId,
-		OCSPServer: z.OCSPServer, IssuingCertificateURL: z.IssuingCertificateURL,
-		DNSNames: z.DNSNames, EmailAddresses: z.EmailAddresses, IPAddresses: z.IPAddresses,
-		CRLDistributionPoints:       z.CRLDistributionPoints,
-		PermittedDNSDomainsCritical: z.NameConstraintsCritical,
-	}
-	if !z.BasicConstraintsValid {
-		c.MaxPathLen = -1
-	}
-	c.Subject = name(z.RawSubject)
-	c.Issuer = name(z.RawIssuer)
-	// Go has no type for some keys (P-192): the key stays nil, and
-	// CheckSignature asks zcrypto.
-	if k, err := x509.ParsePKIXPublicKey(z.RawSubjectPublicKeyInfo); err == nil {
-		c.PublicKey = k
-	}
-	for _, u := range z.ExtKeyUsage {
-		c.ExtKeyUsage = append(c.ExtKeyUsage, x509.ExtKeyUsage(u))
-	}
-	for _, oid := range z.UnknownExtKeyUsage {
-		c.UnknownExtKeyUsage = append(c.UnknownExtKeyUsage, asn1.ObjectIdentifier(oid))
-	}
-	for _, d := range z.PermittedDNSNames {
-		c.PermittedDNSDomains = append(c.PermittedDNSDomains, d.Data)
-	}
-	for _, d := range z.ExcludedDNSNames {
-		c.ExcludedDNSDomains = append(c.ExcludedDNSDomains, d.Data)
-	}
-	for _, d := range z.PermittedIPAddresses {
-		n := d.Data
-		c.PermittedIPRanges = append(c.PermittedIPRanges, &n)
-	}
-	for _, d := range z.ExcludedIPAddresses {
-		n := d.Data
-		c.ExcludedIPRanges = append(c.ExcludedIPRanges, &n)
-	}
-	return c
-}
 
 func name(raw []byte) pkix.Name {
 	var seq pkix.RDNSequence
