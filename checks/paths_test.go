@@ -13,8 +13,8 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks"
 )
 
-// Path building through the whole engine, against issuing TLS servers on
-// loopback that send what issuing gateways get wrong.
+// Path building through the whole engine, against real TLS servers on
+// loopback that send what real gateways get wrong.
 
 // caWith is newCA with the validity and key id chosen.
 func caWith(t *testing.T, name string, key *ecdsa.PrivateKey, parent *testCA, notAfter time.Time, skid []byte) *testCA {
