@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 )
 
 // Thresholds the findings use.
@@ -227,7 +229,10 @@ func checkHostname(leaf *x509.Certificate, host string) []Finding {
 	}
 	list := strings.Join(names, ", ")
 	detail := fmt.Sprintf("%s is not among the names the certificate is valid for (%s)", host, list)
-	if len(names) == 0 {
+	if len(names) == 0 && pathbuild.NamesUnreadable(leaf) {
+		list = "(unreadable)"
+		detail = "the certificate's list of names (subjectAltName) is malformed and cannot be read, so it is valid for no name"
+	} else if len(names) == 0 {
 		list = "(none)"
 		if leaf.Subject.CommonName != "" {
 			list = fmt.Sprintf("(none; only the old common name %q, which clients no longer accept)", leaf.Subject.CommonName)

@@ -63,6 +63,24 @@ func mk(t testing.TB, tmpl *x509.Certificate, key crypto.Signer, parent *kc) *kc
 	return &kc{c, key}
 }
 
+// mk2 is mk for a certificate crypto/x509 cannot read back: it is read
+// with the engine's own parser.
+func mk2(t testing.TB, tmpl *x509.Certificate, parent *kc) *x509.Certificate {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl.SerialNumber = big.NewInt(time.Now().UnixNano())
+	tmpl.NotBefore, tmpl.NotAfter = judgeTime.AddDate(0, -1, 0), judgeTime.AddDate(0, 11, 0)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent.cert, key.Public(), parent.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 func caTmpl(name string) *x509.Certificate {
 	return &x509.Certificate{Subject: pkix.Name{CommonName: name}, BasicConstraintsValid: true, IsCA: true,
 		KeyUsage: x509.KeyUsageCertSign, MaxPathLen: -1}
@@ -340,6 +358,27 @@ var judgeCases = []judgeCase{
 			}
 			if v.best.end != endTrusted {
 				t.Errorf("the MD5 signature verifies, so the path should reach the root; end %d", v.best.end)
+			}
+		},
+	},
+	{
+		name: "a subjectAltName neither parser reads: valid for no name, and said so",
+		setup: func(t testing.TB) ([]*x509.Certificate, *trustPool, stubAIA) {
+			root := mk(t, caTmpl("Root"), nil, nil)
+			san, _ := asn1.Marshal([]asn1.RawValue{{Tag: 7, Class: asn1.ClassContextSpecific, Bytes: []byte("127.0.0.1")}})
+			lt := leafTmpl("vpn.example")
+			lt.DNSNames = nil
+			lt.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 17}, Value: san}}
+			leaf := mk2(t, lt, root)
+			return []*x509.Certificate{leaf}, rootPool(root), nil
+		},
+		want: HostnameMismatch,
+		check: func(t *testing.T, v chainVerdict) {
+			if f := findIn(v.cert, HostnameMismatch); f == nil || f.Evidence[EvDNSNames] != "(unreadable)" {
+				t.Errorf("hostname evidence: %+v", f)
+			}
+			if v.best.end != endTrusted {
+				t.Errorf("the rest of the certificate is sound: end %d", v.best.end)
 			}
 		},
 	},

@@ -35,7 +35,7 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 		return nil, err
 	}
 	c.Raw, c.RawTBSCertificate, c.Signature = der, orig.tbs, orig.sig
-	c.Version = lenientVersion
+	c.Version = namesUnreadableVersion
 	return c, nil
 }
 
@@ -54,10 +54,18 @@ func rawParts(der []byte) (parts, bool) {
 }
 
 // Lenient reports whether c was read by the zcrypto fallback.
-func Lenient(c *x509.Certificate) bool { return c.Version == lenientVersion }
+func Lenient(c *x509.Certificate) bool { return c.Version < 0 }
 
-// lenientVersion marks a fallback certificate (Go's own are 1 to 3).
-const lenientVersion = -1
+// NamesUnreadable reports whether c's subjectAltName could not be read
+// by either parser and was left out.
+func NamesUnreadable(c *x509.Certificate) bool { return c.Version == namesUnreadableVersion }
+
+// lenientVersion and namesUnreadableVersion mark fallback certificates
+// (Go's own are 1 to 3).
+const (
+	lenientVersion         = -1
+	namesUnreadableVersion = -2
+)
 
 func name(raw []byte) pkix.Name {
 	var seq pkix.RDNSequence

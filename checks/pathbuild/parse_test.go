@@ -35,13 +35,14 @@ func sanCert(t *testing.T, parent *ca, tag int, value []byte) []byte {
 func TestParseFallback(t *testing.T) {
 	root := issue(t, "Root", nil, nil, true)
 	for _, tc := range []struct {
-		name    string
-		tag     int
-		value   []byte
-		wantDNS int
+		name       string
+		tag        int
+		value      []byte
+		wantDNS    int
+		unreadable bool
 	}{
-		{"URI that Go cannot parse (zcrypto reads it)", 6, []byte("http://foo.bar, DNS:test.localhost"), 0},
-		{"IP address of nine bytes (neither reads it: judged without names)", 7, []byte("127.0.0.1"), 0},
+		{"URI that Go cannot parse (zcrypto reads it)", 6, []byte("http://foo.bar, DNS:test.localhost"), 0, false},
+		{"IP address of nine bytes (neither reads it: judged without names)", 7, []byte("127.0.0.1"), 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			der := sanCert(t, root, tc.tag, tc.value)
@@ -54,6 +55,9 @@ func TestParseFallback(t *testing.T) {
 			}
 			if !Lenient(c) || string(c.Raw) != string(der) || c.Subject.CommonName != "odd" || len(c.DNSNames) != tc.wantDNS {
 				t.Errorf("lenient %v, raw kept %v, subject %q, names %v", Lenient(c), string(c.Raw) == string(der), c.Subject.CommonName, c.DNSNames)
+			}
+			if NamesUnreadable(c) != tc.unreadable {
+				t.Errorf("names unreadable %v, want %v", NamesUnreadable(c), tc.unreadable)
 			}
 			if err := CheckSignature(c, root.cert); err != nil {
 				t.Errorf("the original signature should verify: %v", err)
