@@ -207,8 +207,12 @@ func (r poolRoots) Anchor(c *x509.Certificate) (pathbuild.Cert, bool) {
 func buildPaths(ctx context.Context, sent []*x509.Certificate, pool *trustPool, fetch pathbuild.FetchFunc) (pathbuild.Result, []path) {
 	in := pathbuild.Input{Sent: sent, Roots: poolRoots{pool}, Fetch: fetch}
 	for _, sc := range pool.intermediates {
-		if sc.Cert != nil {
-			in.Intermediates = append(in.Intermediates, pathbuild.Cert{Cert: sc.Cert, Kind: pathbuild.Intermediate, Origin: sc.Origin})
+		c := sc.Cert
+		if c == nil {
+			c, _ = pathbuild.ParseCertificate(sc.DER) // a store may hand them over unparsed, like roots
+		}
+		if c != nil {
+			in.Intermediates = append(in.Intermediates, pathbuild.Cert{Cert: c, Kind: pathbuild.Intermediate, Origin: sc.Origin})
 		}
 	}
 	res := pathbuild.Build(ctx, in)
