@@ -54,7 +54,6 @@ func pathInfos(v chainVerdict, faults [][]ID) []PathInfo {
 // chain; the network steps only feed it.
 func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo, fetch pathbuild.FetchFunc) chainVerdict {
 	res, paths := buildPaths(ctx, sent, pool, fetch)
-	var faultIDs [][]ID
 	v := chainVerdict{sigChecks: res.SignatureChecks, exhausted: res.Exhausted}
 	certs := make([][]Finding, len(paths))
 	trusts := make([][]Finding, len(paths))
@@ -67,39 +66,14 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 		}
 	}
 	order := pathbuild.Rank(res.Paths, faults)
-	faultIDs = make([][]ID, 0, len(order))
-	for _, i := range order {
-		faultIDs = append(faultIDs, failIDs(certs[i], trusts[i]))
-	}
+	faultIDs := make([][]ID, 0, len(order))
 	for _, i := range order {
 		v.candidates = append(v.candidates, paths[i])
+		faultIDs = append(faultIDs, failIDs(certs[i], trusts[i]))
 	}
 	v.best = v.candidates[0]
 	v.cert, v.trust = certs[order[0]], trusts[order[0]]
-	seen := map[string]bool{}
-	for _, p := range paths {
-		for i, l := range p.links {
-			if seen[string(l.cert.Raw)] {
-				continue
-			}
-			seen[string(l.cert.Raw)] = true
-			if i == len(p.links)-1 && p.end == endTrusted {
-				v.anchors = append(v.anchors, l.cert)
-			} else if i > 0 {
-				v.gathered = append(v.gathered, l.cert)
-			}
-		}
-	}
-	for _, c := range sent[1:] {
-		if !seen[string(c.Raw)] {
-			v.gathered = append(v.gathered, c)
-		}
-	}
-	for _, f := range res.Fetched {
-		if !seen[string(f.Cert.Raw)] {
-			v.gathered = append(v.gathered, f.Cert)
-		}
-	}
+	v.anchors, v.gathered = gather(paths, sent, res.Fetched)
 	v.infos = pathInfos(v, faultIDs)
 	if len(v.candidates) > 1 && failures(v.cert)+failures(v.trust) > 0 {
 		explainChoice(&v)
@@ -108,6 +82,37 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 		addToFirstFailure(v.trust, fmt.Sprintf("; the search for a path stopped after %d signature checks: the server sent %d certificates, too many of the same name to try them all", v.sigChecks, len(sent)))
 	}
 	return v
+}
+
+// gather collects, for the cross-check, the anchors the paths reached and
+// every other certificate path building saw (sent, store intermediates,
+// AIA downloads).
+func gather(paths []path, sent []*x509.Certificate, fetched []pathbuild.Cert) (anchors, others []*x509.Certificate) {
+	seen := map[string]bool{}
+	for _, p := range paths {
+		for i, l := range p.links {
+			if seen[string(l.cert.Raw)] {
+				continue
+			}
+			seen[string(l.cert.Raw)] = true
+			if i == len(p.links)-1 && p.end == endTrusted {
+				anchors = append(anchors, l.cert)
+			} else if i > 0 {
+				others = append(others, l.cert)
+			}
+		}
+	}
+	for _, c := range sent[1:] {
+		if !seen[string(c.Raw)] {
+			others = append(others, c)
+		}
+	}
+	for _, f := range fetched {
+		if !seen[string(f.Cert.Raw)] {
+			others = append(others, f.Cert)
+		}
+	}
+	return anchors, others
 }
 
 // certChecks are the checks of one path's certificates.
