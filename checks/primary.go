@@ -23,9 +23,9 @@ var precedence = []ID{
 	TLSInterception, UnexpectedCert,
 	PinnedCertChanged,  // issue 14: the user accepted the old certificate; only IT can vouch for the new one
 	TrustStoreOutdated, // issue 14: before untrusted_root, which it explains
-	SelfSigned, UntrustedRoot, MissingIntermed,
+	SelfSigned, UntrustedRoot, MissingIntermed, BadSignature,
 	CertExpired, CertNotYetValid, Revoked,
-	HostnameMismatch, NameConstraints, WrongUsage,
+	HostnameMismatch, NameConstraints, WrongUsage, NotCA, PathTooLong,
 	WeakSignature, WeakKey,
 	ClientCertExpired, ClientCertUntrust, ClientCertRequired,
 	Unclassified,
