@@ -79,6 +79,7 @@ const productGrace = 150 * time.Millisecond
 // the gateway's report once its own diagnosis is done.
 func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Finding) []Finding {
 	var runs []endpointRun
+	set := &endpointSet{seen: map[string]bool{strings.ToLower(r.target.HostPort()): true}}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -86,8 +87,22 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 		if r.opts.FindEndpoints != nil {
 			eps = append(append([]Endpoint(nil), eps...), r.opts.FindEndpoints()...)
 		}
-		runs = r.checkEndpoints(ctx, sh, r.endpointTargets(eps))
+		runs = r.checkEndpoints(ctx, sh, set.fresh(r, eps))
 	}()
+	sh.lateFn = func(e Endpoint) {
+		ts := set.fresh(r, []Endpoint{e})
+		if len(ts) == 0 {
+			return
+		}
+		sh.lateWG.Add(1)
+		go func() {
+			defer sh.lateWG.Done()
+			got := r.checkEndpoints(ctx, sh, ts)
+			sh.lateMu.Lock()
+			sh.lateRuns = append(sh.lateRuns, got...)
+			sh.lateMu.Unlock()
+		}()
+	}
 	var product chan *ProductInfo
 	if r.opts.IdentifyProduct {
 		product = make(chan *ProductInfo, 1)
@@ -95,6 +110,10 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 	}
 	return func(rep *Report, findings []Finding) []Finding {
 		<-done
+		sh.lateWG.Wait()
+		sh.lateMu.Lock()
+		runs = append(runs, sh.lateRuns...)
+		sh.lateMu.Unlock()
 		if product != nil {
 			grace := productGrace
 			if primaryOf(findings) == OK {
@@ -125,20 +144,29 @@ type endpointTarget struct {
 	target Target
 }
 
-// endpointTargets parses the endpoints, dropping the target itself,
-// duplicates and addresses that cannot be a server.
-func (r *run) endpointTargets(eps []Endpoint) []endpointTarget {
-	seen := map[string]bool{strings.ToLower(r.target.HostPort()): true}
+// endpointSet remembers the endpoints already taken, the target first.
+type endpointSet struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// fresh parses the endpoints that belong to this target's login, dropping
+// the target itself, those already taken and addresses that cannot be a
+// server.
+func (s *endpointSet) fresh(r *run, eps []Endpoint) []endpointTarget {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	var out []endpointTarget
 	for _, e := range eps {
 		if e.For != "" && !sameHost(e.For, r.target.Host) {
 			continue
 		}
 		t, err := ParseTarget(e.Address)
-		if err != nil || seen[strings.ToLower(t.HostPort())] {
+		key := strings.ToLower(t.HostPort())
+		if err != nil || s.seen[key] {
 			continue
 		}
-		seen[strings.ToLower(t.HostPort())] = true
+		s.seen[key] = true
 		out = append(out, endpointTarget{e, t})
 	}
 	return out

@@ -17,6 +17,12 @@ type shared struct {
 	trustCh   chan loadedTrust
 	trustOnce sync.Once
 	trustV    loadedTrust
+	// late endpoints: hosts learned during the diagnosis (the sign-in
+	// address in the gateway's pre-login answer), checked as they come.
+	lateFn   func(Endpoint)
+	lateWG   sync.WaitGroup
+	lateMu   sync.Mutex
+	lateRuns []endpointRun
 }
 
 type loadedTrust struct {
@@ -63,4 +69,14 @@ func (r *run) quiet(t Target) *run {
 	o := r.opts
 	o.OnEvent = nil
 	return &run{target: t, opts: o, timings: map[string]int64{}}
+}
+
+// addEndpoint checks one more endpoint of the login, learned during the
+// diagnosis (say the SAML address a pre-login answer names), concurrently;
+// its line joins the report. It must be called before the gateway's own
+// diagnosis returns.
+func (s *shared) addEndpoint(e Endpoint) {
+	if s.lateFn != nil {
+		s.lateFn(e)
+	}
 }
