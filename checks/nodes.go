@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"sort"
+	"strconv"
 	"sync"
 )
 
@@ -85,6 +86,8 @@ func (r *run) diagnoseNodes(ctx context.Context, rep *Report, sh *shared, addrs 
 		if w.findings[i].Severity == Fail || w.findings[i].Severity == Warn {
 			w.findings[i].Evidence[EvAddress] = w.addr
 			w.findings[i].Evidence[EvNodes] = count
+			w.findings[i].Evidence[EvHost] = r.target.Host // the summary names the host now
+			w.findings[i].Evidence[EvPort] = strconv.Itoa(r.target.Port)
 		}
 	}
 	return w.findings

@@ -9,8 +9,8 @@ import (
 )
 
 // loginView lists, unfolded, the servers behind the gateway's name and the
-// other endpoints of the login, one line each, and the product (issue 14):
-// "which server" is part of the answer when only one of them fails.
+// other endpoints of the login, one line each, and the product (issue 14);
+// the note on which server fails sits under the meaning (result.go).
 func (w *Wizard) loginView(rep *checks.Report) fyne.CanvasObject {
 	rows := report.LoginRows(rep, report.View{Lang: w.lang})
 	if len(rows) == 0 {
@@ -20,11 +20,7 @@ func (w *Wizard) loginView(rep *checks.Report) fyne.CanvasObject {
 	if w.lang == "ja" {
 		title = "ログインで使われるサーバー"
 	}
-	box := container.NewVBox()
-	if note := report.NodeNote(rep, report.View{Lang: w.lang}); note != "" {
-		box.Add(bold(note, ""))
-	}
-	box.Add(section(title))
+	box := container.NewVBox(section(title))
 	for _, r := range rows {
 		box.Add(wrapped(r.Kind + "  " + r.What + "  " + r.Verdict))
 	}

@@ -99,6 +99,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	if g.Meaning != "" {
 		items = append(items, wrapped(g.Meaning))
 	}
+	if note := report.NodeNote(rep, report.View{Lang: w.lang}); note != "" { // issue 14
+		items = append(items, bold(note, ""))
+	}
 	if g.SideLabel != "" {
 		colon := ": "
 		if w.lang == guide.Ja {

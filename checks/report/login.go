@@ -31,7 +31,7 @@ func LoginRows(rep *checks.Report, v View) []LoginRow {
 	}
 	for _, e := range rep.Endpoints {
 		verdict := verdictWord(e.Primary, v)
-		if e.Summary != "" {
+		if e.Summary != "" && !v.ja() { // the engine's words are English
 			verdict += " — " + e.Summary
 		}
 		out = append(out, LoginRow{roleWord(e.Role, v), fmt.Sprintf("%s:%d", e.Host, e.Port), verdict})
