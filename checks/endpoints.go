@@ -70,9 +70,10 @@ type endpointRun struct {
 	findings []Finding
 }
 
-// productGrace is how long the report waits for the product probe once
-// the diagnosis itself is done: naming the product must not slow it.
-const productGrace = 150 * time.Millisecond
+// productGrace is how long a report with a problem waits for the product
+// probe once the diagnosis itself is done (the probe usually ends first: it
+// starts with the diagnosis). A healthy report does not wait at all.
+const productGrace = time.Second
 
 // startEndpoints starts checking the login's other endpoints and asking which
 // product the gateway is, and returns the function that merges them into
@@ -114,11 +115,15 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 		sh.lateMu.Lock()
 		runs = append(runs, sh.lateRuns...)
 		sh.lateMu.Unlock()
+		own := len(findings) // the gateway's own findings come first
+		if len(runs) > 0 {
+			findings = mergeEndpoints(rep, findings, runs)
+		}
 		if product != nil {
 			grace := productGrace
 			if primaryOf(findings) == OK {
 				// The product only picks IT's fix steps: a healthy
-				// gateway's report does not wait for it.
+				// login's report does not wait for it.
 				grace = 0
 			}
 			select {
@@ -128,14 +133,11 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 			}
 		}
 		if rep.Product != nil {
-			for i := range findings {
+			for i := range findings[:own] {
 				findings[i].Evidence[EvGatewayProduct] = rep.Product.ID
 			}
 		}
-		if len(runs) == 0 {
-			return findings
-		}
-		return mergeEndpoints(rep, findings, runs)
+		return findings
 	}
 }
 
