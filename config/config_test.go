@@ -94,6 +94,8 @@ func TestFields(t *testing.T) {
 		{"support mailto", `{"support": {"email": "mailto:it@example.com"}}`, Config{Support: Support{Email: "it@example.com"}}},
 		{"language ja", `{"language": "ja"}`, Config{Language: "ja"}},
 		{"language EN", `{"language": "EN"}`, Config{Language: "en"}},
+		{"client", `{"client": " AnyConnect "}`, Config{Client: "anyconnect"}},
+		{"client profile id", `{"client": "openconnect-openssl"}`, Config{Client: "openconnect-openssl"}},
 		{"null means not set", `{"ntp_server": null, "gateways": null, "support": null}`, Config{}},
 		{"comments", `{"_comment": "set by IT, ticket 1234", "_note": ["a", 1], "language": "en"}`, Config{Language: "en"}},
 		{"comment inside a group", `{"support": {"_comment": "desk hours 9-17", "name": "IT"}}`, Config{Support: Support{Name: "IT"}}},

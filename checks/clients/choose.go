@@ -75,6 +75,11 @@ func Lookup(name, osName string) (Profile, error) {
 	if !ok {
 		return Profile{}, fmt.Errorf("unknown VPN client %q; known: %s", name, strings.Join(Names(), ", "))
 	}
+	if osName == "ios" || osName == "android" {
+		// A vendor's app on a phone verifies with the phone's OS.
+		p, _ := ByID(osName)
+		return p, nil
+	}
 	if id, ok := byOS[osName]; ok {
 		p, _ := ByID(id)
 		return p, nil

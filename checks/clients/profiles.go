@@ -39,42 +39,42 @@ var Rules = []Rule{RuleVerifier, RuleMinTLS, RuleCN, RuleEKU, RuleRevocation, Ru
 // Revocation says which revocation answers a client acts on.
 type Revocation struct {
 	// Stapled: refuses a gateway whose stapled OCSP answer says revoked.
-	Stapled bool
+	Stapled bool `json:"stapled"`
 	// Online: asks the OCSP responder or CRL itself and refuses a revoked
 	// certificate (soft-fail: an unreachable responder does not refuse).
-	Online bool
+	Online bool `json:"online"`
 }
 
 // Profile is one VPN client on one OS and the rules it applies.
 type Profile struct {
-	ID     string // stable: JSON, --client and vpndoctor.json use it
-	Family string // the --client name: anyconnect, globalprotect, ...
-	Name   string // for people: "Cisco Secure Client (AnyConnect) on Windows"
-	OS     string // windows, macos, linux, ios, android
+	ID     string `json:"id"`     // stable: JSON, --client and vpndoctor.json use it
+	Family string `json:"family"` // the --client name: anyconnect, globalprotect, ...
+	Name   string `json:"name"`   // for people: "Cisco Secure Client (AnyConnect) on Windows"
+	OS     string `json:"os"`     // windows, macos, linux, ios, android
 	// OSVerifier: the client hands the chain to the OS (CryptoAPI,
 	// SecTrust, Android's TrustManager), so what the OS trusts, it trusts.
-	OSVerifier bool
-	Verifier   string // the verifier's name, for people
-	MinTLS     uint16
-	CNFallback bool
-	NeedsEKU   bool
-	Revocation Revocation
-	FetchesAIA bool
+	OSVerifier bool       `json:"os_verifier"`
+	Verifier   string     `json:"verifier"` // the verifier's name, for people
+	MinTLS     uint16     `json:"min_tls"`
+	CNFallback bool       `json:"cn_fallback"`
+	NeedsEKU   bool       `json:"needs_server_auth_eku"`
+	Revocation Revocation `json:"revocation"`
+	FetchesAIA bool       `json:"fetches_aia"`
 	// MaxLifetimeDays is the longest leaf lifetime accepted for
 	// certificates issued on or after LifetimeSince (Apple: 825 days from
 	// 2019-07-01); 0 means no limit.
-	MaxLifetimeDays int
-	AcceptsSHA1     bool
-	MinRSABits      int
-	NameConstraints bool
+	MaxLifetimeDays int  `json:"max_lifetime_days"`
+	AcceptsSHA1     bool `json:"accepts_sha1"`
+	MinRSABits      int  `json:"min_rsa_bits"`
+	NameConstraints bool `json:"name_constraints"`
 	// BlocksUntrusted: an unverifiable certificate is refused, not offered
 	// to the user to accept.
-	BlocksUntrusted bool
+	BlocksUntrusted bool `json:"blocks_untrusted"`
 	// Pins: the client compares the gateway's certificate with one it
 	// knows, so a re-signed (inspected) certificate is refused even when
 	// its root is trusted.
-	Pins bool
-	Cite map[Rule]string
+	Pins bool            `json:"pins"`
+	Cite map[Rule]string `json:"cite"`
 }
 
 // Sources used by many profiles, cited once.
@@ -109,7 +109,7 @@ func ciscoWindows() Profile {
 	return Profile{ID: "anyconnect-windows", Family: "anyconnect", OS: "windows",
 		Name:       "Cisco Secure Client (AnyConnect) on Windows",
 		OSVerifier: true, Verifier: "Windows CryptoAPI",
-		MinTLS:     tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
+		MinTLS: tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
 		Revocation: Revocation{Online: true}, FetchesAIA: true,
 		AcceptsSHA1: true, MinRSABits: 1024, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
@@ -154,7 +154,7 @@ func gpWindows() Profile {
 	return Profile{ID: "globalprotect-windows", Family: "globalprotect", OS: "windows",
 		Name:       "GlobalProtect on Windows",
 		OSVerifier: true, Verifier: "Windows CryptoAPI",
-		MinTLS:     tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
+		MinTLS: tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
 		Revocation: Revocation{Online: true}, FetchesAIA: true,
 		AcceptsSHA1: true, MinRSABits: 1024, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
@@ -185,7 +185,7 @@ func fortiWindows() Profile {
 	return Profile{ID: "forticlient-windows", Family: "forticlient", OS: "windows",
 		Name:       "FortiClient on Windows",
 		OSVerifier: true, Verifier: "Windows CryptoAPI",
-		MinTLS:     tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
+		MinTLS: tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
 		Revocation: Revocation{}, FetchesAIA: true,
 		AcceptsSHA1: true, MinRSABits: 1024, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
@@ -214,9 +214,9 @@ func fortiMac() Profile {
 
 func openconnectGnuTLS() Profile {
 	return Profile{ID: "openconnect-gnutls", Family: "openconnect", OS: "linux",
-		Name:       "OpenConnect (GnuTLS build, as in Debian and Ubuntu)",
-		Verifier:   "GnuTLS with the system CA bundle",
-		MinTLS:     tls.VersionTLS10, CNFallback: true, NeedsEKU: false,
+		Name:     "OpenConnect (GnuTLS build, as in Debian and Ubuntu)",
+		Verifier: "GnuTLS with the system CA bundle",
+		MinTLS:   tls.VersionTLS10, CNFallback: true, NeedsEKU: false,
 		Revocation: Revocation{Stapled: true}, FetchesAIA: false,
 		AcceptsSHA1: false, MinRSABits: 1024, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
@@ -272,7 +272,7 @@ func windowsSSTP() Profile {
 	return Profile{ID: "windows-sstp", Family: "windows", OS: "windows",
 		Name:       "Windows built-in VPN (SSTP)",
 		OSVerifier: true, Verifier: "Windows CryptoAPI (Schannel)",
-		MinTLS:     tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
+		MinTLS: tls.VersionTLS12, CNFallback: true, NeedsEKU: true,
 		Revocation: Revocation{Online: true, Stapled: true}, FetchesAIA: true,
 		AcceptsSHA1: true, MinRSABits: 1024, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
@@ -319,7 +319,7 @@ func iOS() Profile {
 func android() Profile {
 	return Profile{ID: "android", Family: "android", OS: "android", Name: "Android (built-in VPN and VPN apps)",
 		OSVerifier: true, Verifier: "Android TrustManager (Conscrypt)",
-		MinTLS:     tls.VersionTLS12, CNFallback: false, NeedsEKU: true,
+		MinTLS: tls.VersionTLS12, CNFallback: false, NeedsEKU: true,
 		Revocation: Revocation{}, FetchesAIA: false,
 		AcceptsSHA1: false, MinRSABits: 2048, NameConstraints: true, BlocksUntrusted: true,
 		Cite: map[Rule]string{
