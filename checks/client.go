@@ -49,6 +49,7 @@ func judgeByClient(rep *Report, findings []Finding, choice clients.Choice) {
 	}
 	rep.Client = cv
 	explainDisagreement(rep, choice)
+	nameAppliance(findings, rep.Chain)
 	for i := range findings {
 		f := &findings[i]
 		cf := clients.Finding{ID: string(f.ID), Fail: f.Severity == Fail, Evidence: f.Evidence, Cert: chainCert(rep, f.Cert)}

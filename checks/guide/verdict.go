@@ -36,14 +36,26 @@ func ClientName(lang Lang, id string) string {
 }
 
 // Refuses says that the user's VPN app refuses the server for this cause.
-func Refuses(lang Lang, clientID string) string {
+// With no client known (the strict default), blocks names the clients the
+// cause stops: all of them, some (named), or none ("").
+func Refuses(lang Lang, clientID string, blocks []string) string {
 	name := ClientName(lang, clientID)
-	switch {
-	case name == "" && lang == Ja:
-		return "この問題があると、VPN アプリはこのサーバーへの接続を拒否します。"
-	case name == "":
-		return "VPN apps refuse this server because of this."
-	case lang == Ja:
+	if name == "" {
+		switch {
+		case len(blocks) == len(clients.All()) && lang == Ja:
+			return "この問題があると、VPN アプリはこのサーバーへの接続を拒否します。"
+		case len(blocks) == len(clients.All()):
+			return "VPN apps refuse this server because of this."
+		case len(blocks) == 0:
+			return ""
+		}
+		name = otherClients(lang, "", blocks)
+		if lang == Ja {
+			return name + " はこのサーバーへの接続を拒否します。"
+		}
+		return capital(name) + " refuse this server because of this."
+	}
+	if lang == Ja {
 		return name + " はこのサーバーへの接続を拒否します。"
 	}
 	return capital(name) + " will refuse this server."
@@ -103,8 +115,8 @@ func otherClients(lang Lang, self string, blocks []string) string {
 }
 
 func capital(s string) string {
-	if s == "" {
-		return s
+	if s == "" || strings.HasPrefix(s, "iPhone") {
+		return s // a name spelt with a small first letter stays so
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }

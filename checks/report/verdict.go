@@ -33,7 +33,7 @@ func ClientLine(rep *checks.Report, v View) string {
 	if rep.Primary == checks.OK || !pf.Blocks {
 		return ""
 	}
-	return guide.Refuses(v.Lang, clientID(rep))
+	return guide.Refuses(v.Lang, clientID(rep), pf.BlocksClients)
 }
 
 // Advisories lists the warnings IT should fix although the user's VPN app
