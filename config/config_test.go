@@ -404,7 +404,7 @@ func TestExample(t *testing.T) {
 	for _, pr := range problems {
 		t.Error(pr)
 	}
-	if len(got.Gateways) == 0 || got.NTPServer == "" || len(got.ExtraRoots) == 0 || !got.ExpectedCert.Set() || !got.Support.Set() || got.Language == "" {
+	if len(got.Gateways) == 0 || got.NTPServer == "" || len(got.ExtraRoots) == 0 || !got.ExpectedCert.Set() || !got.Support.Set() || got.Language == "" || got.Client == "" {
 		t.Errorf("the example should show every setting: %+v", got)
 	}
 }
