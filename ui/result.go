@@ -75,7 +75,9 @@ func (w *Wizard) Headline() string {
 	if w.step != StepResult || w.report == nil {
 		return ""
 	}
-	return w.guideText(primaryFinding(w.report)).Headline
+	g := w.guideText(primaryFinding(w.report))
+	report.AdjustAccepted(w.report, report.View{Lang: w.lang, OS: w.os, Loc: w.loc}, &g)
+	return g.Headline
 }
 
 func (w *Wizard) resultView() fyne.CanvasObject {
@@ -84,6 +86,7 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 		return widget.NewLabel("")
 	}
 	g := w.guideText(primaryFinding(rep))
+	report.AdjustAccepted(rep, report.View{Lang: w.lang, OS: w.os, Loc: w.loc}, &g)
 	labels := guide.Labels(w.lang)
 
 	headline := bold(g.Headline, theme.SizeNameHeadingText)

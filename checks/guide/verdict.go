@@ -1,6 +1,7 @@
 package guide
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/vpndoctor/vpndoctor/checks/clients"
@@ -15,7 +16,7 @@ import (
 var shortNames = map[Lang]map[string]string{
 	En: {"anyconnect": "Cisco Secure Client", "globalprotect": "GlobalProtect", "forticlient": "FortiClient",
 		"openconnect": "OpenConnect", "openfortivpn": "openfortivpn", "windows": "the Windows VPN",
-		"ios": "iPhone and iPad", "android": "Android"},
+		"ios": "iPhone/iPad", "android": "Android"},
 	Ja: {"anyconnect": "Cisco Secure Client", "globalprotect": "GlobalProtect", "forticlient": "FortiClient",
 		"openconnect": "OpenConnect", "openfortivpn": "openfortivpn", "windows": "Windows の VPN",
 		"ios": "iPhone・iPad", "android": "Android"},
@@ -89,18 +90,49 @@ func NotTheCause(lang Lang, clientID string, blocks []string) string {
 	return "Not the reason your VPN fails: " + app + ". But IT should fix it, because it weakens the protection the certificate gives."
 }
 
-// otherClients names the clients (by family, once each) a finding blocks.
+// osNames name a profile's OS when only some of a family's profiles are
+// stopped ("Cisco Secure Client on macOS").
+var osNames = map[Lang]map[string]string{
+	En: {"windows": "Windows", "macos": "macOS", "linux": "Linux"},
+	Ja: {"windows": "Windows", "macos": "Mac", "linux": "Linux"},
+}
+
+// otherClients names the clients a finding blocks, one phrase per family:
+// the family alone when it is blocked on every OS, else with the OSes.
 func otherClients(lang Lang, self string, blocks []string) string {
-	seen := map[string]bool{}
-	var out []string
+	blocked := map[string][]string{} // family -> OSes blocked
+	var order []string
 	for _, id := range blocks {
-		if id == self {
+		p, ok := clients.ByID(id)
+		if !ok || id == self {
 			continue
 		}
-		if n := ClientName(lang, id); n != "" && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
+		if _, seen := blocked[p.Family]; !seen {
+			order = append(order, p.Family)
 		}
+		blocked[p.Family] = append(blocked[p.Family], p.OS)
+	}
+	names := shortNames[lang]
+	if names == nil {
+		lang, names = En, shortNames[En]
+	}
+	var out []string
+	for _, fam := range order {
+		n := names[fam]
+		if oses := blocked[fam]; len(oses) < familySize(fam) {
+			var on []string
+			for _, o := range oses {
+				if w := osNames[lang][o]; w != "" && !slices.Contains(on, w) {
+					on = append(on, w)
+				}
+			}
+			if len(on) > 0 && lang == Ja {
+				n += "（" + strings.Join(on, "・") + "）"
+			} else if len(on) > 0 {
+				n += " on " + strings.Join(on, " and ")
+			}
+		}
+		out = append(out, n)
 	}
 	if len(out) == 0 {
 		return ""
@@ -114,8 +146,18 @@ func otherClients(lang Lang, self string, blocks []string) string {
 	return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1]
 }
 
+func familySize(fam string) int {
+	n := 0
+	for _, p := range clients.All() {
+		if p.Family == fam {
+			n++
+		}
+	}
+	return n
+}
+
 func capital(s string) string {
-	if s == "" || strings.HasPrefix(s, "iPhone") {
+	if s == "" || strings.HasPrefix(s, "iPhone") || strings.HasPrefix(s, "openfortivpn") {
 		return s // a name spelt with a small first letter stays so
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
@@ -137,3 +179,31 @@ func InspectionAccepted(lang Lang, clientID, product string) string {
 	}
 	return "Not the reason your VPN fails: " + name + " accepts the inspection certificate this computer trusts, so it connects, but " + product + " can read the VPN traffic; VPN apps that pin the server's certificate refuse it. IT should exempt the VPN server from inspection."
 }
+
+// AcceptedHeadline replaces "no problem found" when the user's VPN app
+// accepts the certificate but IT has something to fix.
+func AcceptedHeadline(lang Lang, clientID, host string) string {
+	name := ClientName(lang, clientID)
+	if lang == Ja {
+		if name == "" {
+			return host + " の証明書は VPN アプリに受け入れられますが、IT 担当者が直すことがあります"
+		}
+		return name + " は " + host + " の証明書を受け入れますが、IT 担当者が直すことがあります"
+	}
+	if name == "" {
+		return "VPN apps accept " + host + "'s certificate, but IT has something to fix"
+	}
+	return capital(name) + " accepts " + host + "'s certificate, but IT has something to fix"
+}
+
+// AcceptedMeaning says what that means.
+func AcceptedMeaning(lang Lang) string {
+	if lang == Ja {
+		return "vpndoctor は VPN アプリと同じ方法でサーバーに接続しました。お使いの VPN アプリはこの証明書を受け入れるため、証明書は VPN がつながらない原因ではありません。ただし、下に挙げたことは、ほかの端末や今後の更新で問題になるため、IT 担当者に直してもらう必要があります。"
+	}
+	return "vpndoctor connected to the server the same way a VPN app does. Your VPN app accepts this certificate, so the certificate is not why the VPN fails. But the points below will stop other devices or a future update, so IT should fix them."
+}
+
+// ClientList names the clients of blocks for people ("Cisco Secure Client
+// on macOS, iPhone/iPad and Android").
+func ClientList(lang Lang, blocks []string) string { return otherClients(lang, "", blocks) }

@@ -23,7 +23,7 @@ func TestClientVerdictWords(t *testing.T) {
 	if got := Refuses(En, "strict", all); !strings.Contains(got, "VPN apps refuse") {
 		t.Errorf("strict refuses: %q", got)
 	}
-	if got := Refuses(En, "strict", []string{"ios", "anyconnect-macos"}); got != "iPhone and iPad and Cisco Secure Client refuse this server because of this." {
+	if got := Refuses(En, "strict", []string{"ios", "anyconnect-macos"}); got != "iPhone/iPad and Cisco Secure Client on macOS refuse this server because of this." {
 		t.Errorf("strict, some: %q", got)
 	}
 	if got := Refuses(En, "strict", nil); got != "" {
@@ -32,7 +32,7 @@ func TestClientVerdictWords(t *testing.T) {
 	blocks := []string{"anyconnect-macos", "ios", "globalprotect-macos", "ios"}
 	en := NotTheCause(En, "openconnect-gnutls", blocks)
 	if !strings.HasPrefix(en, "Not the reason your VPN fails: OpenConnect accepts this.") ||
-		!strings.Contains(en, "because Cisco Secure Client, iPhone and iPad and GlobalProtect refuse it") {
+		!strings.Contains(en, "because Cisco Secure Client on macOS, iPhone/iPad and GlobalProtect on macOS refuse it") {
 		t.Errorf("en not the cause: %q", en)
 	}
 	ja := NotTheCause(Ja, "openconnect-gnutls", blocks)

@@ -88,7 +88,7 @@ func WriteFile(name string, rep *checks.Report, v View) error {
 func Summary(rep *checks.Report, v View) string {
 	var b strings.Builder
 	pf := primaryFinding(rep)
-	g := Guide(pf, v)
+	g := PrimaryText(rep, v)
 	fmt.Fprintf(&b, "vpndoctor %s — %s\n", rep.Tool.Version, g.Headline)
 	fmt.Fprintf(&b, "%s %s:%d\n", v.tr("接続先:", "Gateway:"), rep.Target.Host, rep.Target.Port)
 	fmt.Fprintf(&b, "%s %s\n", v.tr("確認日時:", "Checked:"), formatTime(rep.StartedAt, v))

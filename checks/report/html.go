@@ -160,7 +160,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		Version: rep.Tool.Version,
 		Primary: string(rep.Primary),
 		OK:      rep.Primary == checks.OK,
-		Guide:   Guide(primaryFinding(rep), v),
+		Guide:   PrimaryText(rep, v),
 		L:       htmlLabels(v),
 		OSName:  osName(v),
 		Support: SupportLine(v.Support),

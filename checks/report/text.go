@@ -74,7 +74,7 @@ func Guide(f checks.Finding, v View) guide.Text {
 
 // Headline is the one plain sentence for the primary cause.
 func Headline(rep *checks.Report, v View) string {
-	return Guide(primaryFinding(rep), v).Headline
+	return PrimaryText(rep, v).Headline
 }
 
 var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: "WARN", checks.Info: "INFO", checks.Pass: "PASS"}
@@ -83,8 +83,7 @@ var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: 
 // then the findings, then the chain.
 func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	var b strings.Builder
-	pf := primaryFinding(rep)
-	g := Guide(pf, v)
+	g := PrimaryText(rep, v)
 	mark := "✔"
 	if rep.Primary != checks.OK {
 		mark = "✘"

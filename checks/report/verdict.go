@@ -75,13 +75,23 @@ func clientNote(rep *checks.Report, v View) string {
 
 // blockedNames lists the clients a finding blocks, by the names people know.
 func blockedNames(f checks.Finding, v View) string {
-	seen := map[string]bool{}
-	var out []string
-	for _, id := range f.BlocksClients {
-		if n := guide.ClientName(v.Lang, id); n != "" && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
-		}
+	return guide.ClientList(v.Lang, f.BlocksClients)
+}
+
+// PrimaryText is the fix guide's text for the primary cause. When the
+// VPN app accepts the server but IT has something to fix, "no problem
+// found" becomes "your app accepts it, but IT has something to fix".
+func PrimaryText(rep *checks.Report, v View) guide.Text {
+	g := Guide(primaryFinding(rep), v)
+	AdjustAccepted(rep, v, &g)
+	return g
+}
+
+// AdjustAccepted rewrites an ok text when there are advisories.
+func AdjustAccepted(rep *checks.Report, v View, g *guide.Text) {
+	if rep.Primary != checks.OK || len(Advisories(rep, v)) == 0 {
+		return
 	}
-	return strings.Join(out, ", ")
+	g.Headline = guide.AcceptedHeadline(v.Lang, clientID(rep), rep.Target.Host)
+	g.Meaning = guide.AcceptedMeaning(v.Lang)
 }
