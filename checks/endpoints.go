@@ -252,6 +252,7 @@ func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarg
 			sub := r.quiet(e.target)
 			rep := Report{Target: e.target, Chain: []ChainCert{}}
 			fs := sub.diagnose(ctx, &rep, sh)
+			judgeByClient(&rep, fs, r.opts.Client) // by what the endpoint itself sent
 			runs[i] = endpointRun{ep: e.ep, target: e.target, rep: rep, findings: fs}
 		}()
 	}

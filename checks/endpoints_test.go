@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/internal/loginlab"
 )
@@ -463,5 +464,36 @@ func TestMoreHostsDoNotMultiplyTheWait(t *testing.T) {
 	t.Logf("one gateway %s, with 3 endpoints %s", alone, all)
 	if all > alone+2*rtt {
 		t.Errorf("3 more endpoints took %s against %s alone: they are not checked concurrently", all, alone)
+	}
+}
+
+// With a VPN client chosen, an endpoint's problem is judged by what that
+// endpoint sent, and the gateway's own failure stays the primary cause: a
+// backup's incomplete chain must not outrank the gateway's expired
+// certificate.
+func TestEndpointsJudgedByTheirOwnClientVerdict(t *testing.T) {
+	p := newLoginPKI(t)
+	main := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, true, "vpn.judge.test")})
+	noInter := p.leaf(t, false, "backup.judge.test")
+	noInter.Certificate = noInter.Certificate[:1] // the intermediate is not sent
+	backup := serveNodes(t, loginlab.Node{Addr: "127.0.0.4", Cert: noInter})
+	dns := startDNS(t, map[string][]string{"vpn.judge.test": {"127.0.0.2"}, "backup.judge.test": {"127.0.0.4"}})
+	opts := loginOptions(p, dns)
+	choice, err := clients.Choose("anyconnect", "", "windows", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Client = choice
+	opts.Endpoints = []checks.Endpoint{{Role: checks.EndpointBackup, Address: "backup.judge.test:" + strconv.Itoa(backup.Port)}}
+	rep := runLogin(t, "vpn.judge.test", main.Port, opts)
+	if rep.Primary != checks.CertExpired {
+		t.Fatalf("primary = %s, want the gateway's cert_expired (%s)", rep.Primary, ids(rep))
+	}
+	f := find(rep, checks.MissingIntermed)
+	if f == nil || f.Severity != checks.Warn || f.Evidence[checks.EvEndpoint] != checks.EndpointBackup {
+		t.Errorf("the backup's missing intermediate: %+v", f)
+	}
+	if len(rep.Endpoints) != 2 || rep.Endpoints[1].Primary != checks.MissingIntermed {
+		t.Errorf("endpoints %+v", rep.Endpoints)
 	}
 }

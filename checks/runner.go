@@ -108,14 +108,16 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	sh := r.startShared(ctx)
 	login := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
 	findings := r.diagnose(ctx, rep, sh)
-	findings = login(rep, findings)
 	for i := range findings {
-		if findings[i].Evidence[EvHost] == "" { // another endpoint's findings carry their own
+		if findings[i].Evidence[EvHost] == "" { // a node's findings may carry it already
 			findings[i].Evidence[EvHost] = target.Host
 			findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
 		}
 	}
 	judgeByClient(rep, findings, opts.Client) // Issue 12: the chosen VPN client's verdict
+	// Issue 14: the other endpoints, each already judged by the client in
+	// its own situation, and the product.
+	findings = login(rep, findings)
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
 		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
