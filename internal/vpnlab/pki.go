@@ -34,6 +34,9 @@ type CertSpec struct {
 	NotBefore, NotAfter time.Time
 	Server, Client      bool
 	EKU                 []x509.ExtKeyUsage
+	// IssuerURLs go into the AIA caIssuers field (where a client may
+	// download the issuing CA).
+	IssuerURLs []string
 }
 
 // Leaf is an issued end-entity certificate with its key and the CAs above
@@ -117,6 +120,8 @@ func (ca *CA) Issue(t testing.TB, s CertSpec) *Leaf {
 		NotAfter:     na,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  eku,
+
+		IssuingCertificateURL: s.IssuerURLs,
 	}
 	var chain []*CA
 	for c := ca; c != nil; c = c.parent {
