@@ -239,12 +239,17 @@ func countUsable(ds []DeviceCert) int {
 	return n
 }
 
-// sortDevice puts the one that would be used first, then the others with
-// the fewest problems.
+// sortDevice puts the one that would be used first, then those from an
+// accepted CA, then the others, fewest problems first.
 func sortDevice(ds []DeviceCert) {
 	sort.SliceStable(ds, func(i, j int) bool {
 		if ds[i].WouldUse != ds[j].WouldUse {
 			return ds[i].WouldUse
+		}
+		// One from an accepted CA is the one to fix; foreign ones come last.
+		ui, uj := hasID(ds[i].Problems, ClientCertUntrust), hasID(ds[j].Problems, ClientCertUntrust)
+		if ui != uj {
+			return uj
 		}
 		return len(ds[i].Problems) < len(ds[j].Problems)
 	})

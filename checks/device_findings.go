@@ -44,7 +44,9 @@ func isClientCertTLS(tf *Finding, hs handshakeResult) bool {
 // of each device identity found into the device-certificate findings, and
 // fills the report's Login and DeviceCerts.
 func (r *run) deviceFindings(ctx context.Context, rep *Report, li *LoginInfo, hs handshakeResult, tf *Finding, pool *trustPool, now time.Time) []Finding {
-	rep.Login = li
+	if li != nil && (li.Verdict != LoginUnknown || li.Product != "" || li.CertRequested) {
+		rep.Login = li // nothing learned is left out, not reported as a blank
+	}
 	asked := hs.asked || (li != nil && li.CertRequested)
 	if !asked {
 		return nil

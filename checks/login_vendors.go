@@ -211,16 +211,19 @@ func (p *loginProbe) web(ctx context.Context, li *LoginInfo) bool {
 	if p.settled(li, a) {
 		return true
 	}
-	if a.err != nil {
-		return false
+	if a.err != nil || a.status/100 != 2 && a.status/100 != 3 && a.status != http.StatusUnauthorized {
+		return false // an error page says nothing about how to log in
 	}
-	li.Product = "web"
 	if loc := a.header.Get("Location"); a.status/100 == 3 && reSAMLLocation.MatchString(loc) {
 		li.SSOURL = loc
 		li.Methods = appendOnce(li.Methods, MethodSAML)
 	}
-	if rePassword.MatchString(a.body) {
+	if rePassword.MatchString(a.body) || a.status == http.StatusUnauthorized {
 		li.Methods = appendOnce(li.Methods, MethodPassword)
+	}
+	if len(li.Methods) > 0 {
+		// Only a page that shows a way to log in is a web-style gateway.
+		li.Product = "web"
 	}
 	li.Verdict = formVerdict(li, p.askedNow())
 	return true

@@ -118,6 +118,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 			fmt.Fprintf(&b, "       %s\n", f.Detail)
 		}
 	}
+	writeDevice(&b, rep, v) // Issue 13
 	if len(rep.Chain) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", v.tr("証明書チェーン:", "Certificate chain:"))
 		for i, c := range rep.Chain {
