@@ -38,7 +38,8 @@
 // current user (root here), isolate-workers = false, its own pid-file and a
 // short socket-file path (a Unix socket path is limited to 107 bytes, so it
 // lives in a short /tmp directory, not t.TempDir()), use-occtl = false and no
-// UDP port. No tun device is needed: openconnect --authenticate stops after
+// UDP port; max-ban-score = 0, since every test connects from 127.0.0.1 and
+// ocserv would otherwise ban it after some failed logins. No tun device is needed: openconnect --authenticate stops after
 // the login, before the tunnel. openconnect --passwd-on-stdin fails at once on
 // an empty stdin, so Openconnect always writes a line.
 package vpnlab
