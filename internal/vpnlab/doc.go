@@ -4,7 +4,9 @@
 //
 // Every server listens on 127.0.0.1 on a free port (never a fixed one), runs
 // in the foreground from a configuration written to t.TempDir(), and is
-// stopped, with its whole process group, in t.Cleanup.
+// stopped, with its whole process group, in t.Cleanup. The servers and the
+// client run on Unix only (process groups); the test PKI (NewCA, Issue,
+// Write) and Need build everywhere.
 //
 //	bin := vpnlab.Need(t, "ocserv") // skips when missing and CI is unset; fails in CI
 //
