@@ -168,8 +168,8 @@ func issuerAmong(c *x509.Certificate, cands []*x509.Certificate, used map[string
 // then at c's AIA address.
 func (j *deviceJudge) elsewhere(c *x509.Certificate, used map[string]bool) *x509.Certificate {
 	if j.pool != nil {
-		if sc := issuerIn(c, j.pool.intermediates, used); sc != nil {
-			if x, err := sc.Parsed(); err == nil {
+		for _, sc := range j.pool.intermediates {
+			if x, err := sc.Parsed(); err == nil && !used[string(x.Raw)] && signedBy(c, x) {
 				return x
 			}
 		}
@@ -177,11 +177,11 @@ func (j *deviceJudge) elsewhere(c *x509.Certificate, used map[string]bool) *x509
 	if j.ctx == nil || len(c.IssuingCertificateURL) == 0 {
 		return nil
 	}
-	x, _, err := j.r.fetchIssuer(j.ctx, c, used)
+	certs, _, err := j.r.fetchIssuers(j.ctx, c)
 	if err != nil {
 		return nil
 	}
-	return x
+	return issuerAmong(c, certs, used)
 }
 
 // keyProblem says why the private key given with a certificate cannot be
@@ -247,7 +247,7 @@ func sortDevice(ds []DeviceCert) {
 			return ds[i].WouldUse
 		}
 		// One from an accepted CA is the one to fix; foreign ones come last.
-		ui, uj := hasID(ds[i].Problems, ClientCertUntrust), hasID(ds[j].Problems, ClientCertUntrust)
+		ui, uj := hasProblem(ds[i].Problems, ClientCertUntrust), hasProblem(ds[j].Problems, ClientCertUntrust)
 		if ui != uj {
 			return uj
 		}

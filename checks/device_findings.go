@@ -152,7 +152,7 @@ func (r *run) requiredFinding(rep *Report, li *LoginInfo, hs handshakeResult, tf
 	}
 	// No usable one: explain the closest, preferring one from an accepted CA.
 	for _, d := range rep.DeviceCerts {
-		if len(d.Problems) > 0 && !hasID(d.Problems, ClientCertUntrust) {
+		if len(d.Problems) > 0 && !hasProblem(d.Problems, ClientCertUntrust) {
 			return deviceProblem(d.Problems[0], Fail, &d, hs)
 		}
 	}
@@ -224,7 +224,7 @@ func gatewayAnswer(li *LoginInfo, hs handshakeResult) string {
 	return ""
 }
 
-func hasID(ids []ID, id ID) bool {
+func hasProblem(ids []ID, id ID) bool {
 	for _, x := range ids {
 		if x == id {
 			return true
