@@ -25,7 +25,7 @@ func DeviceLines(rep *checks.Report, v View) []DeviceLine {
 		l := DeviceLine{Name: v.tr(fmt.Sprintf("%s（発行元 %s）", d.Subject, d.Issuer), fmt.Sprintf("%s (issued by %s)", d.Subject, d.Issuer)),
 			Used: d.WouldUse, Bad: len(d.Problems) > 0}
 		if d.WouldUse {
-			l.Status = append(l.Status, v.tr("VPNアプリはこの証明書を使います", "This one would be used"))
+			l.Status = append(l.Status, usedWords(d, v))
 		}
 		for _, p := range d.Problems {
 			l.Status = append(l.Status, problemWords(p, d, v))
@@ -128,4 +128,31 @@ func deviceFacts(rep *checks.Report, v View) []kv {
 		out = append(out, kv{v.tr("この端末の証明書", "Device certificate"), l.Name + ": " + strings.Join(l.Status, "; ")})
 	}
 	return out
+}
+
+// usedWords says that the VPN client would present this certificate, and why.
+func usedWords(d checks.DeviceCert, v View) string {
+	if d.Source == checks.DeviceGiven {
+		return v.tr("VPNアプリはこの証明書を使います（指定された証明書のため）", "This one would be used (it is the one the VPN app was given)")
+	}
+	return v.tr("VPNアプリはこの証明書を使います（有効期限内で、ログイン用で、VPNが受け入れる発行元のもののうち最も新しいため）",
+		"This one would be used (valid, made for logging in and from a CA the VPN accepts; the newest such)")
+}
+
+// writeDeviceSummary adds, for the helpdesk, which CAs the gateway accepts
+// and which certificates this device has.
+func writeDeviceSummary(b *strings.Builder, rep *checks.Report, v View) {
+	if len(rep.TLS.AcceptedCAs) > 0 && len(rep.DeviceCerts)+boolInt(rep.Login != nil && rep.Login.CertRequested) > 0 {
+		fmt.Fprintf(b, "%s %s\n", v.tr("ゲートウェイが受け入れる発行元:", "Gateway accepts device certificates from:"), strings.Join(rep.TLS.AcceptedCAs, "; "))
+	}
+	for _, l := range DeviceLines(rep, v) {
+		fmt.Fprintf(b, "%s %s: %s\n", v.tr("端末の証明書:", "Device certificate:"), l.Name, strings.Join(l.Status, "; "))
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
