@@ -154,8 +154,12 @@ func authLines(t testing.TB, dir string, cfg OcservConfig) []string {
 func passwdFile(t testing.TB, users map[string]string) string {
 	t.Helper()
 	var sb strings.Builder
+	openssl := ""
+	if len(users) > 0 {
+		openssl = Need(t, "openssl")
+	}
 	for name, pw := range users {
-		cmd := exec.Command("openssl", "passwd", "-6", "-stdin")
+		cmd := exec.Command(openssl, "passwd", "-6", "-stdin")
 		cmd.Stdin = strings.NewReader(pw + "\n")
 		out, err := cmd.Output()
 		if err != nil {
