@@ -31,7 +31,8 @@ func isClientCertTLS(tf *Finding, hs handshakeResult) bool {
 		return false
 	}
 	switch tf.ID {
-	case ClientCertRequired, ClientCertRequest, ClientCertRefused:
+	case ClientCertRequired, ClientCertRequest, ClientCertRefused, ClientCertUntrust, ClientCertExpired:
+		// The last two: the TLS step naming a refusal by its alert.
 		return true
 	case TLSVersion:
 		v := tf.Evidence[EvTLSVersion]
