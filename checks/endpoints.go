@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,6 +133,9 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 			case <-ctx.Done():
 			}
 		}
+		if rep.Product == nil {
+			rep.Product = productFromLogin(rep.Login)
+		}
 		if rep.Product != nil {
 			for i := range findings[:own] {
 				findings[i].Evidence[EvGatewayProduct] = rep.Product.ID
@@ -197,7 +201,10 @@ func mergeEndpoints(rep *Report, findings []Finding, runs []endpointRun) []Findi
 			f.Evidence[EvPort] = strconv.Itoa(er.target.Port)
 			f.Evidence[EvEndpoint] = er.ep.Role
 			f.Cert = -1 // the report's chain is the gateway's
-			if mainPrimary != OK && f.Severity == Fail {
+			// Another endpoint that cannot be reached here is a warning: the
+			// client has other servers, and a sign-in page may only resolve
+			// where the user's browser is. What it sends is judged in full.
+			if f.Severity == Fail && (mainPrimary != OK || connectionOnly[f.ID] || f.ID == DNSFailure) {
 				f.Severity = Warn
 			}
 			findings = append(findings, f)
@@ -258,4 +265,39 @@ func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarg
 	}
 	wg.Wait()
 	return runs
+}
+
+// watchLogin passes the login probe's answer on, and adds the single
+// sign-on address it names to the login's endpoints as soon as it is known,
+// so the identity provider is checked while the gateway's checks finish.
+func watchLogin(in <-chan *LoginInfo, sh *shared) <-chan *LoginInfo {
+	out := make(chan *LoginInfo, 1)
+	go func() {
+		li := <-in
+		if li != nil && li.SSOURL != "" {
+			sh.addEndpoint(Endpoint{Role: EndpointIdP, Address: li.SSOURL, Source: "the gateway's pre-login answer"})
+		}
+		out <- li
+	}()
+	return out
+}
+
+// productFromLogin names the product from the login probe's answer when
+// the login page did not: GlobalProtect's prelogin and FortiGate's login
+// are unambiguous; the AnyConnect protocol is spoken by ASA/FTD and ocserv
+// alike, so only its Server header can tell.
+func productFromLogin(li *LoginInfo) *ProductInfo {
+	if li == nil {
+		return nil
+	}
+	switch li.Product {
+	case "globalprotect":
+		return &ProductInfo{ID: "paloalto", Name: "Palo Alto Networks GlobalProtect", Clue: "pre-login answer"}
+	case "fortigate":
+		return &ProductInfo{ID: "fortigate", Name: "Fortinet FortiGate", Clue: "SSL-VPN login answer"}
+	}
+	if li.Server != "" {
+		return ClassifyProduct(http.Header{"Server": {li.Server}}, "")
+	}
+	return nil
 }

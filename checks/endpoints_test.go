@@ -497,3 +497,33 @@ func TestEndpointsJudgedByTheirOwnClientVerdict(t *testing.T) {
 		t.Errorf("endpoints %+v", rep.Endpoints)
 	}
 }
+
+// The gateway's first login step sends users to a SAML identity provider:
+// that sign-in page is checked too, and its expired certificate is the
+// cause when the gateway itself is fine.
+func TestIdentityProviderFromTheLoginAnswer(t *testing.T) {
+	p := newLoginPKI(t)
+	idp := serveNodes(t, loginlab.Node{Addr: "127.0.0.5", Cert: p.leaf(t, true, "idp.sso.test")})
+	sso := "https://idp.sso.test:" + strconv.Itoa(idp.Port) + "/saml2/idp/SSO?SAMLRequest=abc"
+	redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/" {
+			http.Redirect(w, r, sso, http.StatusFound)
+			return
+		}
+		http.NotFound(w, r)
+	})
+	gw := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, "vpn.sso.test"), Handler: redirect})
+	dns := startDNS(t, map[string][]string{"vpn.sso.test": {"127.0.0.2"}, "idp.sso.test": {"127.0.0.5"}})
+	rep := runLogin(t, "vpn.sso.test", gw.Port, loginOptions(p, dns))
+	if rep.Login == nil || rep.Login.SSOURL != sso {
+		t.Fatalf("login answer %+v", rep.Login)
+	}
+	if rep.Primary != checks.CertExpired {
+		t.Fatalf("primary = %s (%s)", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.CertExpired, checks.EvEndpoint, checks.EndpointIdP)
+	evidence(t, rep, checks.CertExpired, checks.EvHost, "idp.sso.test")
+	if len(rep.Endpoints) != 2 || rep.Endpoints[1].Role != checks.EndpointIdP || rep.Endpoints[1].Source != "the gateway's pre-login answer" {
+		t.Errorf("endpoints %+v", rep.Endpoints)
+	}
+}

@@ -27,6 +27,9 @@ type run struct {
 	// finished is set when Run returns: a time server that answers late
 	// must neither send events nor touch the report handed out.
 	finished bool
+	// given is the device identity the user gave, kept for judging even
+	// when it cannot be offered (no key).
+	given *tls.Certificate
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -96,6 +99,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	r := &run{target: target, opts: opts, timings: map[string]int64{}}
+	r.given, r.opts.ClientCert = splitClientCert(opts.ClientCert) // Issue 13: judge it even when it cannot be offered
 	started := opts.Now()
 	t0 := time.Now()
 	rep := &Report{
@@ -106,7 +110,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		Chain:         []ChainCert{},
 	}
 	sh := r.startShared(ctx)
-	login := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
+	endpoints := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
 	findings := r.diagnose(ctx, rep, sh)
 	for i := range findings {
 		if findings[i].Evidence[EvHost] == "" { // a node's findings may carry it already
@@ -117,7 +121,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	judgeByClient(rep, findings, opts.Client) // Issue 12: the chosen VPN client's verdict
 	// Issue 14: the other endpoints, each already judged by the client in
 	// its own situation, and the product.
-	findings = login(rep, findings)
+	findings = endpoints(rep, findings)
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
 		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
@@ -205,13 +209,14 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 		}
 		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
 	}
-	if tf != nil {
-		if tf.ID == ClientCertRequired {
-			tf = r.judgeIdentities(tf, hs.acceptable)
-		}
+	// Issue 13: the first login step runs beside the chain checks; the
+	// device-certificate findings are made when it has answered.
+	login := r.startLogin(ctx, addrs, hs)
+	login = watchLogin(login, sh) // issue 14: its sign-in address is checked too, as soon as known
+	if tf != nil && !isClientCertTLS(tf, hs) {
 		findings = append(findings, *tf)
 	}
-	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
+	end(tf == nil || isClientCertTLS(tf, hs), rep.TLS.Version)
 
 	clock := waitClock()
 	lt := sh.trust()
@@ -266,6 +271,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
 	findings = r.judgeLogin(ctx, findings, p, lt.pool, truth, conn.RemoteAddr()) // issue 14
+	findings = append(findings, r.deviceFindings(ctx, rep, <-login, hs, tf, lt.pool, truth)...)
 	if clock.Error != "" && r.opts.NTPServer != "" {
 		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
 			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)
