@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -156,7 +157,7 @@ func serveHost(open *[]closer, ca *loginlab.CA, name string, addrs []string, ocs
 			return "", 0, err
 		}
 	}
-	backend, err := loginlab.ServeNodes([]loginlab.Node{{Addr: "127.0.0.1", Cert: cert}})
+	backend, err := loginlab.ServeNodes([]loginlab.Node{{Addr: "127.0.0.1", Cert: cert, Handler: anyConnectLogin}})
 	if err != nil {
 		return "", 0, err
 	}
@@ -170,6 +171,23 @@ func serveHost(open *[]closer, ca *loginlab.CA, name string, addrs []string, ocs
 	}
 	return net.JoinHostPort(addrs[0], strconv.Itoa(port)), port, nil
 }
+
+// anyConnectLogin answers the first login step the way ocserv does (its
+// config-auth answer, as captured from ocserv 1.1): a gateway with a login,
+// as the login probe expects of a real one.
+var anyConnectLogin = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Transcend-Version", "1")
+	fmt.Fprint(w, `<?xml version="1.0" encoding="UTF-8"?>
+<config-auth client="vpn" type="auth-request">
+<version who="sg">0.1(1)</version>
+<auth id="main">
+<message>Please enter your username.</message>
+<form method="post" action="/auth">
+<input type="text" name="username" label="Username:" />
+</form></auth>
+</config-auth>`)
+})
 
 type removeDir string
 
