@@ -140,6 +140,10 @@ type Options struct {
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+	// Permissive, when crypto/tls cannot finish a handshake, makes the
+	// second, permissive attempt (probe_wire.go). Default: the
+	// vpndoctor-probe program installed beside this one.
+	Permissive PermissiveProbe
 }
 
 // ExpectedCert is the gateway certificate IT expects: any certificate of the
