@@ -165,7 +165,12 @@ func record(res *checks.PermissiveResult, tc *ztls.Conn) {
 		res.ServerHello = true
 		res.Version = uint16(sh.Version)
 		res.CipherSuite = uint16(sh.CipherSuite)
-		res.CipherName = ztls.CipherSuiteName(res.CipherSuite)
+		// CipherSuiteID knows every IANA name (DHE included);
+		// CipherSuiteName only the suites crypto/tls has.
+		res.CipherName = ztls.CipherSuiteID(res.CipherSuite).String()
+		if res.CipherName == "unknown" {
+			res.CipherName = ztls.CipherSuiteName(res.CipherSuite)
+		}
 	}
 	if sc := log.ServerCertificates; sc != nil && len(sc.Certificate.Raw) > 0 {
 		res.Certificates = append(res.Certificates, sc.Certificate.Raw)

@@ -1,0 +1,488 @@
+package checks_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/permissive"
+)
+
+// The TLS step against real servers on loopback: OpenSSL's and GnuTLS's
+// own servers, set up the way old gateways are, and Go servers that refuse
+// a device certificate. Certificates are made in the test.
+
+// tool finds an installed program; in CI (make test installs them) a
+// missing one fails the test.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed: %v", name, err)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
+// rsaPKI is a root and a leaf for 127.0.0.1, both RSA (static RSA and DHE
+// key exchange need an RSA key), written as PEM files into dir.
+type rsaPKI struct {
+	dir                string
+	root               *x509.Certificate
+	rootFile, rootKey  string
+	leafFile, leafKey  string
+	leafCert, leafPriv any
+}
+
+func writePEM(t *testing.T, path, typ string, der []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func newRSAPKI(t *testing.T, extra ...pkix.Extension) rsaPKI {
+	t.Helper()
+	p := rsaPKI{dir: t.TempDir()}
+	rootKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	rootTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Probe Test Root"},
+		NotBefore: currentTime.AddDate(-1, 0, 0), NotAfter: currentTime.AddDate(5, 0, 0),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, &rootKey.PublicKey, rootKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.root, _ = x509.ParseCertificate(der)
+	p.rootFile, p.rootKey = filepath.Join(p.dir, "root.pem"), filepath.Join(p.dir, "root.key")
+	writePEM(t, p.rootFile, "CERTIFICATE", der)
+	k8, _ := x509.MarshalPKCS8PrivateKey(rootKey)
+	writePEM(t, p.rootKey, "PRIVATE KEY", k8)
+
+	leafKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	leafTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:   currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 6, 0),
+		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtraExtensions: extra,
+	}
+	der, err = x509.CreateCertificate(rand.Reader, leafTmpl, p.root, &leafKey.PublicKey, rootKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.leafFile, p.leafKey = filepath.Join(p.dir, "leaf.pem"), filepath.Join(p.dir, "leaf.key")
+	writePEM(t, p.leafFile, "CERTIFICATE", der)
+	k8, _ = x509.MarshalPKCS8PrivateKey(leafKey)
+	writePEM(t, p.leafKey, "PRIVATE KEY", k8)
+	p.leafCert, p.leafPriv = der, leafKey
+	return p
+}
+
+// md5Leaf re-issues the leaf signed with MD5, by openssl (Go no longer
+// signs with MD5). OpenSSL dates it from now.
+func (p rsaPKI) md5Leaf(t *testing.T) string {
+	t.Helper()
+	ossl := tool(t, "openssl")
+	out := filepath.Join(p.dir, "leaf-md5.pem")
+	csr := exec.Command(ossl, "req", "-new", "-key", p.leafKey, "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+	sign := exec.Command(ossl, "x509", "-req", "-CA", p.rootFile, "-CAkey", p.rootKey, "-md5", "-days", "30",
+		"-copy_extensions", "copy", "-set_serial", "3", "-out", out)
+	pipe, _ := csr.StdoutPipe()
+	sign.Stdin = pipe
+	if err := csr.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := sign.CombinedOutput(); err != nil {
+		t.Fatalf("openssl x509 -md5: %v\n%s", err, b)
+	}
+	_ = csr.Wait()
+	return out
+}
+
+var acceptLine = regexp.MustCompile(`ACCEPT (127\.0\.0\.1:\d+)`)
+
+// sServer starts `openssl s_server` on a free loopback port and returns
+// its address once it accepts.
+func sServer(t *testing.T, args ...string) string {
+	t.Helper()
+	ossl := tool(t, "openssl")
+	cmd := exec.Command(ossl, append([]string{"s_server", "-accept", "127.0.0.1:0", "-www"}, args...)...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		var lines []string
+		for sc.Scan() {
+			if m := acceptLine.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+				for sc.Scan() { // keep draining so the server never blocks
+				}
+				return
+			}
+			lines = append(lines, sc.Text())
+		}
+		found <- "!" + strings.Join(lines, "\n")
+	}()
+	select {
+	case a := <-found:
+		if strings.HasPrefix(a, "!") {
+			t.Fatalf("openssl s_server %v did not start:\n%s", args, a[1:])
+		}
+		return a
+	case <-time.After(10 * time.Second):
+		t.Fatalf("openssl s_server %v did not start", args)
+	}
+	return ""
+}
+
+// freePort is a loopback port nobody listens on, for servers that cannot
+// be told to pick one and say which (gnutls-serv).
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port
+}
+
+// gnutlsServer starts gnutls-serv with a priority string and waits until
+// it accepts.
+func gnutlsServer(t *testing.T, p rsaPKI, priority string) string {
+	t.Helper()
+	bin := tool(t, "gnutls-serv")
+	for attempt := 0; attempt < 3; attempt++ {
+		port := freePort(t)
+		cmd := exec.Command(bin, "-p", port, "--http", "-a", "--x509certfile", p.leafFile, "--x509keyfile", p.leafKey, "--priority", priority)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		addr := net.JoinHostPort("127.0.0.1", port)
+		for i := 0; i < 100; i++ {
+			if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {
+				c.Close()
+				return addr
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	t.Fatal("gnutls-serv did not start")
+	return ""
+}
+
+func probeOptions(now func() time.Time, roots ...*x509.Certificate) checks.Options {
+	return checks.Options{
+		Trust: checks.StaticStore{Name: "probe test", Roots: roots}, Now: now,
+		Timeout: 10 * time.Second, Permissive: permissive.Probe,
+	}
+}
+
+func fixedNow() time.Time { return currentTime }
+
+func diagnoseAddr(t *testing.T, addr string, opts checks.Options) *checks.Report {
+	t.Helper()
+	target, err := checks.ParseTarget(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Run(context.Background(), target, opts)
+}
+
+// noTLSVersion: a gateway VPN clients can talk to is never tls_version.
+func noTLSVersion(t *testing.T, rep *checks.Report) {
+	t.Helper()
+	if f := find(rep, checks.TLSVersion); f != nil {
+		t.Errorf("tls_version reported: %s (%s)", f.Detail, ids(rep))
+	}
+}
+
+// Gateways crypto/tls cannot talk to, but VPN clients can, are judged on
+// their certificates; TLS 1.0 alone is still tls_version, said plainly.
+func TestRealOldServers(t *testing.T) {
+	p := newRSAPKI(t)
+	tests := []struct {
+		name  string
+		args  []string
+		want  checks.ID
+		check func(t *testing.T, rep *checks.Report)
+	}{
+		{"static RSA only", []string{"-tls1_2", "-cipher", "AES128-SHA:AES256-GCM-SHA384"}, checks.OK,
+			func(t *testing.T, rep *checks.Report) {
+				if rep.TLS.KeyExchange != "RSA" || rep.TLS.Probe != "permissive" || rep.TLS.Version != "TLS 1.2" {
+					t.Errorf("tls = %+v, want TLS 1.2 with static RSA through the permissive probe", rep.TLS)
+				}
+			}},
+		{"DHE only", []string{"-tls1_2", "-cipher", "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA"}, checks.OK,
+			func(t *testing.T, rep *checks.Report) {
+				if rep.TLS.KeyExchange != "DHE" || rep.TLS.Probe != "permissive" || !strings.Contains(rep.TLS.Cipher, "DHE_RSA") {
+					t.Errorf("tls = %+v, want DHE through the permissive probe", rep.TLS)
+				}
+			}},
+		{"TLS 1.0 only", []string{"-tls1", "-cipher", "DEFAULT@SECLEVEL=0"}, checks.TLSVersion,
+			func(t *testing.T, rep *checks.Report) {
+				evidence(t, rep, checks.TLSVersion, checks.EvTLSVersion, "TLS 1.0")
+				f := find(rep, checks.TLSVersion)
+				if strings.Contains(f.Detail, "accepted TLS 1.2") || !strings.Contains(f.Detail, "chose TLS 1.0") {
+					t.Errorf("detail contradicts itself or hides the version: %q", f.Detail)
+				}
+				if len(rep.Chain) == 0 || rep.Trust.Verdict != "trusted" {
+					t.Errorf("the TLS 1.0 gateway's chain was not judged: %d certs, %s", len(rep.Chain), rep.Trust.Verdict)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			addr := sServer(t, append([]string{"-cert", p.leafFile, "-key", p.leafKey}, tc.args...)...)
+			rep := diagnoseAddr(t, addr, probeOptions(fixedNow, p.root))
+			if rep.Primary != tc.want {
+				t.Fatalf("primary = %s, want %s (%s); tls %+v", rep.Primary, tc.want, ids(rep), rep.TLS)
+			}
+			if tc.want != checks.TLSVersion {
+				noTLSVersion(t, rep)
+			}
+			tc.check(t, rep)
+		})
+	}
+}
+
+// An MD5-signed leaf, served by a server that sends it: weak_signature,
+// not tls_version and not a missing intermediate.
+func TestRealMD5Leaf(t *testing.T) {
+	p := newRSAPKI(t)
+	leaf := p.md5Leaf(t)
+	addr := sServer(t, "-cert", leaf, "-key", p.leafKey, "-cipher", "DEFAULT@SECLEVEL=0")
+	rep := diagnoseAddr(t, addr, probeOptions(time.Now, p.root))
+	noTLSVersion(t, rep)
+	if len(rep.Chain) == 0 || rep.Chain[0].SigAlg != "MD5-RSA" {
+		t.Fatalf("the MD5 chain did not reach the certificate checks: %d certs (%s); tls %+v", len(rep.Chain), ids(rep), rep.TLS)
+	}
+	evidence(t, rep, checks.WeakSignature, checks.EvSigAlg, "MD5")
+	// Path building (checks/chain.go, signedBy) still cannot check an MD5
+	// signature, so it also reports the issuer as missing and that ranks
+	// first; the path-building work of issue 11 verifies weak signatures
+	// and then this must be weak_signature alone.
+	if rep.Primary != checks.WeakSignature && rep.Primary != checks.MissingIntermed {
+		t.Errorf("primary = %s, want weak_signature (%s)", rep.Primary, ids(rep))
+	}
+}
+
+// GnuTLS told to drop RFC 5746: crypto/tls connects, OpenSSL 3's client
+// refuses (checked here with openssl s_client), GnuTLS's accepts, and the
+// engine names it.
+func TestRealServerWithoutSecureRenegotiation(t *testing.T) {
+	p := newRSAPKI(t)
+	addr := gnutlsServer(t, p, "NORMAL:%DISABLE_SAFE_RENEGOTIATION:-VERS-TLS1.3")
+	rep := diagnoseAddr(t, addr, probeOptions(fixedNow, p.root))
+	if rep.Primary != checks.LegacyRenegotiation {
+		t.Fatalf("primary = %s, want legacy_renegotiation (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+	}
+	evidence(t, rep, checks.LegacyRenegotiation, checks.EvTLSVersion, "TLS 1.2")
+	if rep.TLS.SecureRenegotiation == nil || *rep.TLS.SecureRenegotiation || rep.TLS.Probe != "crypto/tls" {
+		t.Errorf("tls = %+v, want secure_renegotiation false from the one crypto/tls handshake", rep.TLS)
+	}
+	// The claim the finding makes, against the same server.
+	ossl := tool(t, "openssl")
+	out, err := exec.Command(ossl, "s_client", "-connect", addr, "-CAfile", p.rootFile).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "unsafe legacy renegotiation disabled") {
+		t.Errorf("openssl s_client was expected to refuse this server: %v\n%s", err, out)
+	}
+
+	// And a server that does support it is not named.
+	addr = gnutlsServer(t, p, "NORMAL:-VERS-TLS1.3")
+	rep = diagnoseAddr(t, addr, probeOptions(fixedNow, p.root))
+	if rep.Primary != checks.OK || find(rep, checks.LegacyRenegotiation) != nil {
+		t.Errorf("primary = %s (%s), want ok", rep.Primary, ids(rep))
+	}
+	if rep.TLS.SecureRenegotiation == nil || !*rep.TLS.SecureRenegotiation {
+		t.Errorf("tls = %+v, want secure_renegotiation true", rep.TLS)
+	}
+}
+
+// bulky is a private extension that makes a certificate n bytes larger.
+func bulky(n int) pkix.Extension {
+	return pkix.Extension{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 55555, 1}, Value: make([]byte, n)}
+}
+
+// goServer serves pki's leaf (and its key) with crypto/tls.
+func goServer(t *testing.T, cfg *tls.Config, hook func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				if hook != nil {
+					hook(c)
+					return
+				}
+				tc := tls.Server(c, cfg)
+				if tc.Handshake() == nil {
+					var b [1]byte
+					_, _ = tc.Read(b[:])
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func (p rsaPKI) tlsCert() tls.Certificate {
+	return tls.Certificate{Certificate: [][]byte{p.leafCert.([]byte)}, PrivateKey: p.leafPriv}
+}
+
+// A 480 KB certificate message is more than crypto/tls reads; a 150 KB one
+// is more than OpenSSL-based clients read (checked with s_client).
+func TestOversizedCertificateMessage(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		bytes int
+		size  string
+	}{
+		{"480 KB", 480 << 10, "KiB"},
+		{"150 KB", 150 << 10, "KiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newRSAPKI(t, bulky(tc.bytes))
+			addr := goServer(t, &tls.Config{Certificates: []tls.Certificate{p.tlsCert()}}, nil)
+			rep := diagnoseAddr(t, addr, probeOptions(fixedNow, p.root))
+			if rep.Primary != checks.ChainTooLarge {
+				t.Fatalf("primary = %s, want chain_too_large (%s)", rep.Primary, ids(rep))
+			}
+			evidence(t, rep, checks.ChainTooLarge, checks.EvMessageSize, tc.size)
+			noTLSVersion(t, rep)
+			out, err := exec.Command(tool(t, "openssl"), "s_client", "-connect", addr).CombinedOutput()
+			if err == nil || !strings.Contains(string(out), "excessive message size") {
+				t.Errorf("openssl s_client was expected to refuse a %s certificate message: %v\n%s", tc.name, err, out)
+			}
+		})
+	}
+}
+
+// closeOnClientCert closes the connection, with no alert, as soon as the
+// server has the client's certificate message.
+func closeOnClientCert(cfg *tls.Config) func(net.Conn) {
+	return func(c net.Conn) {
+		cfg := cfg.Clone()
+		cfg.VerifyConnection = func(tls.ConnectionState) error {
+			c.Close()
+			return errors.New("refused")
+		}
+		_ = tls.Server(c, cfg).Handshake()
+	}
+}
+
+// A gateway that refuses the device certificate, or its absence, by alert
+// or by closing, in TLS 1.2 and 1.3: the client-certificate finding with the
+// alert named, never tls_version.
+func TestDeviceCertificateRefusals(t *testing.T) {
+	p := newRSAPKI(t)
+	refuse := func([][]byte, [][]*x509.Certificate) error { return errors.New("not our device") }
+	device := newRSAPKI(t)
+	offered := device.tlsCert()
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		base := &tls.Config{Certificates: []tls.Certificate{p.tlsCert()}, MinVersion: v, MaxVersion: v}
+		required := base.Clone()
+		required.ClientAuth = tls.RequireAnyClientCert
+		picky := base.Clone()
+		picky.ClientAuth = tls.VerifyClientCertIfGiven
+		picky.ClientCAs = x509.NewCertPool()
+		picky.ClientCAs.AddCert(p.root)
+		requested := base.Clone()
+		requested.ClientAuth = tls.RequestClientCert
+		tests := []struct {
+			name  string
+			addr  string
+			offer *tls.Certificate
+			want  checks.ID
+			alert string // "" for a close
+		}{
+			{"required, none sent", goServer(t, required, nil), nil, checks.ClientCertRequired, map[uint16]string{
+				tls.VersionTLS12: "handshake_failure (40)", tls.VersionTLS13: "certificate_required (116)"}[v]},
+			{"refused by VerifyPeerCertificate", goServer(t, &tls.Config{Certificates: base.Certificates, MinVersion: v, MaxVersion: v,
+				ClientAuth: tls.RequireAnyClientCert, VerifyPeerCertificate: refuse}, nil), &offered, checks.ClientCertUntrust, "bad_certificate (42)"},
+			{"wrong CA", goServer(t, picky, nil), &offered, checks.ClientCertUntrust, "unknown_ca (48)"},
+			{"closed, none sent", goServer(t, nil, closeOnClientCert(requested)), nil, checks.ClientCertRequired, ""},
+		}
+		for _, tc := range tests {
+			t.Run(tlsName(v)+"/"+tc.name, func(t *testing.T) {
+				opts := probeOptions(fixedNow, p.root)
+				opts.ClientCert = tc.offer
+				rep := diagnoseAddr(t, tc.addr, opts)
+				noTLSVersion(t, rep)
+				f := find(rep, tc.want)
+				if f == nil {
+					t.Fatalf("no %s finding (%s); tls %+v", tc.want, ids(rep), rep.TLS)
+				}
+				if f.Evidence[checks.EvTLSAlert] != tc.alert {
+					t.Errorf("alert evidence %q, want it to name %q", f.Evidence[checks.EvTLSAlert], tc.alert)
+				}
+				if tc.alert == "" && !strings.Contains(f.Detail, "closed the connection") {
+					t.Errorf("detail %q, want the close named", f.Detail)
+				}
+				if rep.TLS.Probe != "crypto/tls" || len(rep.Chain) == 0 {
+					t.Errorf("a refusal must end the TLS step and keep the server's chain: tls %+v, %d certs", rep.TLS, len(rep.Chain))
+				}
+			})
+		}
+	}
+	// OpenSSL's server demanding a certificate (-Verify 1), both versions.
+	for _, v := range []string{"-tls1_2", "-tls1_3"} {
+		t.Run("openssl s_server -Verify 1 "+v, func(t *testing.T) {
+			addr := sServer(t, "-cert", p.leafFile, "-key", p.leafKey, "-Verify", "1", v)
+			rep := diagnoseAddr(t, addr, probeOptions(fixedNow, p.root))
+			noTLSVersion(t, rep)
+			if rep.Primary != checks.ClientCertRequired {
+				t.Fatalf("primary = %s, want client_cert_required (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+			}
+		})
+	}
+}
+
+func tlsName(v uint16) string {
+	if v == tls.VersionTLS13 {
+		return "TLS1.3"
+	}
+	return "TLS1.2"
+}
