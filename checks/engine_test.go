@@ -18,7 +18,6 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
-	"github.com/vpndoctor/vpndoctor/checks/permissive"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 )
 
@@ -60,8 +59,7 @@ func diagnose(t *testing.T, name string) *checks.Report {
 	if err != nil {
 		t.Fatalf("options %s: %v", name, err)
 	}
-	// In process: the test binary has no vpndoctor-probe beside it.
-	opts.Permissive = permissive.Probe
+	opts.Permissive = permissiveForTests
 	return checks.Run(context.Background(), target, opts)
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package checks_test
 
 import (
@@ -485,4 +487,31 @@ func tlsName(v uint16) string {
 		return "TLS1.3"
 	}
 	return "TLS1.2"
+}
+
+// The permissive probe as vpndoctor runs it: the vpndoctor-probe program,
+// built here, over its pipe.
+func TestPermissiveProgram(t *testing.T) {
+	goTool := tool(t, "go")
+	bin := filepath.Join(t.TempDir(), "vpndoctor-probe")
+	if out, err := exec.Command(goTool, "build", "-o", bin, "github.com/vpndoctor/vpndoctor/cmd/vpndoctor-probe").CombinedOutput(); err != nil {
+		t.Fatalf("build vpndoctor-probe: %v\n%s", err, out)
+	}
+	p := newRSAPKI(t)
+	addr := sServer(t, "-cert", p.leafFile, "-key", p.leafKey, "-tls1_2", "-cipher", "DHE-RSA-AES256-GCM-SHA384")
+	opts := probeOptions(fixedNow, p.root)
+	opts.Permissive = checks.ExecPermissive(bin)
+	rep := diagnoseAddr(t, addr, opts)
+	if rep.Primary != checks.OK || rep.TLS.Probe != "permissive" || rep.TLS.KeyExchange != "DHE" {
+		t.Fatalf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+	}
+
+	// Without the program, the engine says what crypto/tls saw and that
+	// the second attempt did not run, without contradicting itself.
+	opts.Permissive = checks.ExecPermissive(filepath.Join(t.TempDir(), "missing"))
+	rep = diagnoseAddr(t, addr, opts)
+	f := find(rep, checks.TLSVersion)
+	if rep.Primary != checks.TLSVersion || f == nil || !strings.Contains(f.Detail, "was not tried") || rep.TLS.PermissiveError == "" {
+		t.Errorf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+	}
 }

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command vpndoctor-probe is vpndoctor's permissive TLS probe: one JSON
 // checks.PermissiveRequest on stdin, one JSON checks.PermissiveResult on
 // stdout. vpndoctor starts it only when Go's TLS cannot finish a handshake,
