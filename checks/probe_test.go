@@ -515,3 +515,38 @@ func TestPermissiveProgram(t *testing.T) {
 		t.Errorf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
 	}
 }
+
+// A server neither attempt can agree with (OpenSSL offering only PSK
+// suites), and one that hangs up on every greeting: each named once, the
+// detail saying what both attempts met and never that one was accepted.
+func TestNothingAgreed(t *testing.T) {
+	addr := sServer(t, "-tls1_2", "-nocert", "-psk", "1a2b3c4d", "-cipher", "PSK-AES128-CBC-SHA")
+	rep := diagnoseAddr(t, addr, probeOptions(fixedNow))
+	f := find(rep, checks.TLSVersion)
+	if rep.Primary != checks.TLSVersion || f == nil {
+		t.Fatalf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+	}
+	if !strings.Contains(f.Detail, "also the older ones") || strings.Contains(f.Detail, "accepted") || rep.TLS.Probe != "permissive" {
+		t.Errorf("detail %q; tls %+v", f.Detail, rep.TLS)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	rep = diagnoseAddr(t, ln.Addr().String(), probeOptions(fixedNow))
+	if rep.Primary != checks.NotTLS {
+		t.Fatalf("primary = %s (%s), want not_tls", rep.Primary, ids(rep))
+	}
+	evidence(t, rep, checks.NotTLS, checks.EvProtocol, "none")
+}
