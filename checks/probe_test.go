@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -549,4 +550,35 @@ func TestNothingAgreed(t *testing.T) {
 		t.Fatalf("primary = %s (%s), want not_tls", rep.Primary, ids(rep))
 	}
 	evidence(t, rep, checks.NotTLS, checks.EvProtocol, "none")
+}
+
+// The common case does not pay: a healthy gateway gets exactly one TCP
+// connection and one crypto/tls handshake, and the permissive probe never
+// runs; the ServerHello is read from that one handshake.
+func TestHealthyGatewayOneHandshake(t *testing.T) {
+	p := newRSAPKI(t)
+	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		var accepted, handshakes atomic.Int32
+		cfg := &tls.Config{Certificates: []tls.Certificate{p.tlsCert()}, MaxVersion: v,
+			GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { handshakes.Add(1); return nil, nil }}
+		addr := goServer(t, nil, func(c net.Conn) {
+			accepted.Add(1)
+			_ = tls.Server(c, cfg).Handshake()
+		})
+		opts := probeOptions(fixedNow, p.root)
+		opts.Permissive = func(context.Context, checks.PermissiveRequest) (checks.PermissiveResult, error) {
+			t.Errorf("the permissive probe ran against a healthy gateway")
+			return checks.PermissiveResult{}, errors.New("not expected")
+		}
+		rep := diagnoseAddr(t, addr, opts)
+		if rep.Primary != checks.OK || accepted.Load() != 1 || handshakes.Load() != 1 {
+			t.Errorf("%s: primary = %s (%s), %d connections, %d handshakes; want ok, 1, 1", tlsName(v), rep.Primary, ids(rep), accepted.Load(), handshakes.Load())
+		}
+		if v == tls.VersionTLS12 && (rep.TLS.SecureRenegotiation == nil || !*rep.TLS.SecureRenegotiation) {
+			t.Errorf("TLS 1.2: secure_renegotiation not read from the one handshake: %+v", rep.TLS)
+		}
+		if v == tls.VersionTLS13 && rep.TLS.SecureRenegotiation != nil {
+			t.Errorf("TLS 1.3 has no renegotiation, yet secure_renegotiation = %v", *rep.TLS.SecureRenegotiation)
+		}
+	}
 }
