@@ -582,3 +582,18 @@ func TestHealthyGatewayOneHandshake(t *testing.T) {
 		}
 	}
 }
+
+// The engine's binary must not link zcrypto: its package initialisation
+// alone (20 to 50 ms) would slow every healthy diagnosis past the bench
+// budget. It belongs in vpndoctor-probe, started only when needed.
+func TestEngineDoesNotLinkZcrypto(t *testing.T) {
+	out, err := exec.Command(tool(t, "go"), "list", "-deps", "github.com/vpndoctor/vpndoctor/checks").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/zmap/") || strings.HasPrefix(dep, "github.com/weppos/") {
+			t.Errorf("checks imports %s: keep zcrypto in checks/permissive and cmd/vpndoctor-probe", dep)
+		}
+	}
+}
