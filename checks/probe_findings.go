@@ -79,7 +79,7 @@ func modernOnlyFailure(hs handshakeResult) *Finding {
 func outdatedVersion(hs handshakeResult) *Finding {
 	v := tlsVersionName(hs.state.Version)
 	f := newFinding(TLSVersion, Fail, "the server only speaks an outdated TLS version",
-		fmt.Sprintf("offered TLS 1.0 to 1.3, the server chose %s (%s); it refused TLS 1.2 and 1.3 (%v). Current VPN clients (OpenSSL 3, Windows, macOS, iOS, Android) refuse TLS 1.0 and 1.1",
+		fmt.Sprintf("offered TLS 1.0 to 1.3, the server chose %s (%s); it refused TLS 1.2 and 1.3 (%v). current VPN clients refuse TLS 1.0 and 1.1 (OpenSSL 3 at its default security level) or are dropping them (Windows, Apple, Android)",
 			v, hs.cipher, hs.modernErr), -1)
 	f.Evidence[EvTLSVersion] = v
 	f.Evidence[EvCipher] = hs.cipher

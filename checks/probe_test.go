@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -63,13 +64,27 @@ func writePEM(t *testing.T, path, typ string, der []byte) {
 	}
 }
 
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 func newRSAPKI(t *testing.T, extra ...pkix.Extension) rsaPKI {
 	t.Helper()
 	p := rsaPKI{dir: t.TempDir()}
 	rootKey, _ := rsa.GenerateKey(rand.Reader, 2048)
 	rootTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Probe Test Root"},
-		NotBefore: currentTime.AddDate(-1, 0, 0), NotAfter: currentTime.AddDate(5, 0, 0),
+		NotBefore: earliest(currentTime, time.Now()).AddDate(-1, 0, 0), NotAfter: latest(currentTime, time.Now()).AddDate(5, 0, 0),
 		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 	}
 	der, err := x509.CreateCertificate(rand.Reader, rootTmpl, rootTmpl, &rootKey.PublicKey, rootKey)
@@ -86,7 +101,9 @@ func newRSAPKI(t *testing.T, extra ...pkix.Extension) rsaPKI {
 	leafTmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
 		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:   currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 6, 0),
+		// Valid at the engine's fixed clock and at the real time that
+		// openssl s_client checks it at.
+		NotBefore: earliest(currentTime, time.Now()).AddDate(0, -1, 0), NotAfter: latest(currentTime, time.Now()).AddDate(0, 3, 0),
 		KeyUsage:        x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		ExtraExtensions: extra,
@@ -264,6 +281,12 @@ func TestRealOldServers(t *testing.T) {
 				if len(rep.Chain) == 0 || rep.Trust.Verdict != "trusted" {
 					t.Errorf("the TLS 1.0 gateway's chain was not judged: %d certs, %s", len(rep.Chain), rep.Trust.Verdict)
 				}
+				// The claim, against the same server: OpenSSL 3's client
+				// refuses it at its default security level.
+				addr := rep.Target.Host + ":" + strconv.Itoa(rep.Target.Port)
+				if out, err := exec.Command(tool(t, "openssl"), "s_client", "-connect", addr).CombinedOutput(); err == nil {
+					t.Errorf("openssl s_client connected to a TLS 1.0-only server:\n%s", out)
+				}
 			}},
 	}
 	for _, tc := range tests {
@@ -275,6 +298,11 @@ func TestRealOldServers(t *testing.T) {
 			}
 			if tc.want != checks.TLSVersion {
 				noTLSVersion(t, rep)
+				// A VPN client's TLS stack (OpenSSL 3's) does talk to it.
+				cmd := exec.Command(tool(t, "openssl"), "s_client", "-connect", addr, "-CAfile", p.rootFile, "-verify_return_error")
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("openssl s_client could not talk to it either: %v\n%s", err, out)
+				}
 			}
 			tc.check(t, rep)
 		})
