@@ -49,6 +49,9 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	BadSignature        ID = "bad_signature"        // a certificate's signature does not verify with its issuer's key
+	NotCA               ID = "not_a_ca"             // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
+	PathTooLong         ID = "path_too_long"        // a CA's path length constraint is exceeded
 	LegacyRenegotiation ID = "legacy_renegotiation" // no RFC 5746 secure renegotiation: OpenSSL 3 based clients refuse the server
 	ChainTooLarge       ID = "chain_too_large"      // the certificate message is larger than TLS clients read
 
@@ -118,6 +121,7 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	EvPathLen     = "path_len"     // the path length a CA allows below it (path_too_long)
 	EvTLSAlert    = "tls_alert"    // the alert a gateway refused the device certificate with, e.g. "bad_certificate (42)"
 	EvMessageSize = "message_size" // the size of the server's certificate message (chain_too_large)
 
@@ -244,6 +248,9 @@ type Report struct {
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	// CandidatePaths lists every path from the leaf to an anchor that path
+	// building found, the chosen one first, when there was more than one.
+	CandidatePaths []PathInfo `json:"candidate_paths,omitempty"`
 
 	// Issue 12: judging like the VPN client.
 	//

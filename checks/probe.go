@@ -202,14 +202,14 @@ func fromPermissive(res PermissiveResult, modernErr error) handshakeResult {
 	return hs
 }
 
-// parseServerCerts reads the certificates a server sent. crypto/x509 reads
-// them; the lenient parser for what it refuses (MD5 or DSA signatures, odd
-// encodings; checks/chain.go) plugs in here. A certificate that cannot be
-// read is an error naming its place in what was sent.
+// parseServerCerts reads the certificates a server sent, with crypto/x509
+// and, for what it refuses (MD5 or DSA signatures, P-192 keys, odd
+// encodings), zcrypto's parser (ParseCertificate, chain.go). A certificate
+// neither reads is an error naming its place in what was sent.
 func parseServerCerts(der [][]byte) ([]*x509.Certificate, error) {
 	out := make([]*x509.Certificate, 0, len(der))
 	for i, d := range der {
-		c, err := x509.ParseCertificate(d)
+		c, err := ParseCertificate(d)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d of the %d the server sent cannot be read: %w", i+1, len(der), err)
 		}
