@@ -158,16 +158,21 @@ func (r *run) settle(hs *handshakeResult) *Finding {
 func (r *run) secondChance(ctx context.Context, addr string, first handshakeResult) (handshakeResult, *Finding) {
 	start := time.Now()
 	pctx, cancel := context.WithTimeout(ctx, tlsBudget)
-	res, err := r.opts.Permissive(pctx, permissiveRequest(addr, r.target.Host, tlsBudget))
-	cancel()
-	r.addTiming("tls_permissive", time.Since(start))
-	if err != nil {
-		first.probeErr = err
-		return first, modernOnlyFailure(first)
+	defer cancel()
+	req := permissiveRequest(addr, r.target.Host, tlsBudget)
+	res, probeErr := r.opts.Permissive(pctx, req)
+	if probeErr != nil {
+		var err error
+		if res, err = goLegacy(pctx, req); err != nil {
+			first.probeErr = probeErr
+			return first, modernOnlyFailure(first)
+		}
 	}
+	r.addTiming("tls_permissive", time.Since(start))
 	hs := fromPermissive(res, first.err)
+	hs.probeErr = probeErr
 	if len(res.Certificates) == 0 {
-		return hs, noChain(first, res)
+		return hs, noChain(first, res, probeErr)
 	}
 	certs, perr := parseServerCerts(res.Certificates)
 	if perr != nil {
@@ -261,6 +266,9 @@ func tlsInfo(hs handshakeResult) TLSInfo {
 	}
 	if hs.permissive {
 		t.Probe = "permissive"
+		if hs.probeErr != nil {
+			t.Probe = "crypto/tls legacy" // vpndoctor-probe could not run
+		}
 		if hs.modernErr != nil {
 			t.ModernError = hs.modernErr.Error()
 		}

@@ -95,3 +95,9 @@ func isHangup(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
+
+// certParseFailure: crypto/tls reports a certificate it cannot parse only as
+// text (handshake_client.go wraps x509's untyped error with this prefix).
+func certParseFailure(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "failed to parse certificate from server")
+}

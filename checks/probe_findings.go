@@ -11,8 +11,10 @@ import (
 // attempts met and never contradicts itself.
 
 // noChain names a gateway neither attempt got a certificate from.
-func noChain(first handshakeResult, res PermissiveResult) *Finding {
+func noChain(first handshakeResult, res PermissiveResult, probeErr error) *Finding {
 	switch {
+	case certParseFailure(first.err):
+		return unreadableCert(first.err)
 	case res.Timeout:
 		f := newFinding(Timeout, Fail, "the server did not answer in time",
 			"no answer during the tls step within the deadline (the second, permissive attempt)", -1)
@@ -33,6 +35,9 @@ func noChain(first handshakeResult, res PermissiveResult) *Finding {
 	f := newFinding(TLSVersion, Fail, "no secure connection could be agreed with the server",
 		fmt.Sprintf("the server refused the modern handshake (TLS 1.2 and 1.3 with ECDHE: %v) and also the older ones VPN clients still offer (TLS 1.0 to 1.2 with static RSA, DHE, CBC and 3DES suites: %s)",
 			first.err, permissiveOutcome(res)), -1)
+	if probeErr != nil {
+		f.Detail += fmt.Sprintf("; DHE suites and MD5 signatures were not tried (%v)", probeErr)
+	}
 	f.Evidence[EvTLSVersion] = version
 	f.Evidence[EvError] = first.err.Error()
 	return &f
@@ -53,13 +58,8 @@ func permissiveOutcome(res PermissiveResult) string {
 // modernOnlyFailure names a failed crypto/tls handshake when the permissive
 // probe could not run (not installed): what crypto/tls saw, and no more.
 func modernOnlyFailure(hs handshakeResult) *Finding {
-	// crypto/tls reports a certificate it cannot parse only as text
-	// (handshake_client.go wraps x509's untyped error with this prefix).
-	if strings.Contains(hs.err.Error(), "failed to parse certificate from server") {
-		f := newFinding(Unclassified, Fail, "the server sent a certificate that cannot be read",
-			"what the server sent as its certificate cannot be read: "+hs.err.Error(), -1)
-		f.Evidence[EvError] = hs.err.Error()
-		return &f
+	if certParseFailure(hs.err) {
+		return unreadableCert(hs.err)
 	}
 	if isHangup(hs.err) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
@@ -186,4 +186,11 @@ func offeredLeaf(c *tls.Certificate) *x509.Certificate {
 
 func joinNames(names []string) string {
 	return strings.Join(names, "; ")
+}
+
+func unreadableCert(err error) *Finding {
+	f := newFinding(Unclassified, Fail, "the server sent a certificate that cannot be read",
+		"what the server sent as its certificate cannot be read: "+err.Error(), -1)
+	f.Evidence[EvError] = err.Error()
+	return &f
 }

@@ -531,13 +531,22 @@ func TestPermissiveProgram(t *testing.T) {
 		t.Fatalf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
 	}
 
-	// Without the program, the engine says what crypto/tls saw and that
-	// the second attempt did not run, without contradicting itself.
+	// Without the program, crypto/tls's own legacy attempt (no DHE) fails
+	// too, and the engine says what was not tried.
 	opts.Permissive = checks.ExecPermissive(filepath.Join(t.TempDir(), "missing"))
 	rep = diagnoseAddr(t, addr, opts)
 	f := find(rep, checks.TLSVersion)
-	if rep.Primary != checks.TLSVersion || f == nil || !strings.Contains(f.Detail, "was not tried") || rep.TLS.PermissiveError == "" {
+	if rep.Primary != checks.TLSVersion || f == nil || !strings.Contains(f.Detail, "DHE suites and MD5 signatures were not tried") || rep.TLS.PermissiveError == "" {
 		t.Errorf("primary = %s (%s); tls %+v", rep.Primary, ids(rep), rep.TLS)
+	}
+
+	// ... but it still reaches a TLS 1.0 or static-RSA gateway.
+	for _, args := range [][]string{{"-tls1", "-cipher", "DEFAULT@SECLEVEL=0"}, {"-tls1_2", "-cipher", "AES128-SHA"}} {
+		addr := sServer(t, append([]string{"-cert", p.leafFile, "-key", p.leafKey}, args...)...)
+		rep = diagnoseAddr(t, addr, opts)
+		if len(rep.Chain) == 0 || rep.TLS.Probe != "crypto/tls legacy" {
+			t.Errorf("%v without vpndoctor-probe: primary %s (%s); tls %+v", args, rep.Primary, ids(rep), rep.TLS)
+		}
 	}
 }
 
