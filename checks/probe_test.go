@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/permissive"
 )
 
@@ -345,6 +346,24 @@ func TestRealServerWithoutSecureRenegotiation(t *testing.T) {
 	out, err := exec.Command(ossl, "s_client", "-connect", addr, "-CAfile", p.rootFile).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "unsafe legacy renegotiation disabled") {
 		t.Errorf("openssl s_client was expected to refuse this server: %v\n%s", err, out)
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	gcli := exec.Command(tool(t, "gnutls-cli"), "--x509cafile", p.rootFile, "-p", port, host)
+	if out, err := gcli.CombinedOutput(); err != nil {
+		t.Errorf("gnutls-cli was expected to connect (GnuTLS allows the first handshake): %v\n%s", err, out)
+	}
+
+	// Judged as the user's client: OpenSSL-based refuses, GnuTLS-based does not.
+	for id, want := range map[string]checks.ID{"openconnect-openssl": checks.LegacyRenegotiation, "openconnect-gnutls": checks.OK} {
+		prof, ok := clients.ByID(id)
+		if !ok {
+			t.Fatalf("no client profile %s", id)
+		}
+		opts := probeOptions(fixedNow, p.root)
+		opts.Client = clients.Choice{Profile: prof, How: clients.ByFlag}
+		if rep := diagnoseAddr(t, addr, opts); rep.Primary != want {
+			t.Errorf("as %s: primary = %s (%s), want %s", id, rep.Primary, ids(rep), want)
+		}
 	}
 
 	// And a server that does support it is not named.
