@@ -19,6 +19,9 @@ import "sort"
 //     refuse, so that a certificate fault every client sees comes first.
 //  6. The device's client certificate last: the gateway's certificate is
 //     judged first in the handshake, so the user meets those problems first.
+//     Among its faults, a missing key first (nothing else can be tried
+//     without it), then dates, issuer, chain and usage, then a refusal no
+//     local check explains, then a certificate missing altogether.
 var precedence = []ID{
 	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion, ChainTooLarge,
 	ClockSkew,
@@ -28,7 +31,8 @@ var precedence = []ID{
 	HostnameMismatch, NameConstraints, WrongUsage, NotCA, PathTooLong,
 	WeakSignature, WeakKey,
 	LegacyRenegotiation,
-	ClientCertExpired, ClientCertUntrust, ClientCertRequired,
+	ClientCertNoKey, ClientCertExpired, ClientCertNotYet, ClientCertUntrust, ClientCertChain,
+	ClientCertUsage, ClientCertRefused, ClientCertRequired,
 	Unclassified,
 }
 

@@ -31,8 +31,9 @@ type handshakeResult struct {
 	needed     bool     // ... and refused what we sent, or that we sent none
 	err        error
 
-	alert       uint8 // the alert the server refused the device certificate with; 0 for a close
-	offered     bool  // a device certificate was offered
+	alert       uint8             // the alert the server refused the device certificate with; 0 for a close
+	offered     bool              // a device certificate was offered
+	offeredLeaf *x509.Certificate // ... and its leaf, when it can be read
 	hello       serverHello
 	keyExchange string
 	cipher      string
@@ -58,7 +59,7 @@ func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (hands
 // handshake is the crypto/tls attempt. It never refuses a certificate:
 // judging the chain is the engine's job.
 func (r *run) handshake(ctx context.Context, conn net.Conn) handshakeResult {
-	res := handshakeResult{offered: r.opts.ClientCert != nil}
+	res := handshakeResult{offered: r.opts.ClientCert != nil, offeredLeaf: offeredLeaf(r.opts.ClientCert)}
 	cfg := &tls.Config{
 		// The engine verifies the chain itself, against the user's own trust
 		// store, to say why it fails; this is never a way to connect anyway.
@@ -144,7 +145,7 @@ func (r *run) settle(hs *handshakeResult) *Finding {
 	if n := certMessageSize(hs.peer); n > openSSLCertListMax && !hs.permissive {
 		hs.notes = append(hs.notes, *chainTooLarge(n, nil))
 	}
-	cf := r.clientCertFinding(*hs)
+	cf := clientCertFinding(*hs)
 	if hs.permissive && hs.state.Version < tls.VersionTLS12 {
 		if cf != nil {
 			hs.notes = append(hs.notes, *cf)

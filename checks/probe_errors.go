@@ -101,3 +101,9 @@ func isHangup(err error) bool {
 func certParseFailure(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "failed to parse certificate from server")
 }
+
+// isAlert reports whether the server ended the connection with an alert.
+func isAlert(err error) bool {
+	_, ok := remoteAlert(err)
+	return ok
+}

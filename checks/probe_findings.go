@@ -128,7 +128,7 @@ func chainTooLarge(n int, err error) *Finding {
 }
 
 // clientCertFinding names what the gateway did with the device certificate.
-func (r *run) clientCertFinding(hs handshakeResult) *Finding {
+func clientCertFinding(hs handshakeResult) *Finding {
 	if !hs.asked {
 		return nil
 	}
@@ -146,7 +146,7 @@ func (r *run) clientCertFinding(hs handshakeResult) *Finding {
 	if hs.alert != 0 {
 		how = "answered with the alert " + alertName(hs.alert)
 	}
-	if leaf := offeredLeaf(r.opts.ClientCert); hs.offered && leaf != nil {
+	if leaf := hs.offeredLeaf; leaf != nil {
 		id, title := ClientCertUntrust, "the gateway refused this device's certificate"
 		if hs.alert == 45 { // certificate_expired
 			id, title = ClientCertExpired, "the gateway refused this device's certificate as expired"
