@@ -46,3 +46,5 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/image v0.24.0 // indirect
 )
+
+replace github.com/weppos/publicsuffix-go => ./third_party/publicsuffix-go

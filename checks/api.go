@@ -147,6 +147,10 @@ type Options struct {
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+	// Permissive, when crypto/tls cannot finish a handshake, makes the
+	// second, permissive attempt (probe_wire.go). Default: the
+	// vpndoctor-probe program installed beside this one.
+	Permissive PermissiveProbe
 	// LoginOptions (issue 14): the login's other endpoints, the
 	// fingerprints VPN clients saved, the current public roots.
 	LoginOptions

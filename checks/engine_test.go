@@ -59,6 +59,7 @@ func diagnose(t *testing.T, name string) *checks.Report {
 	if err != nil {
 		t.Fatalf("options %s: %v", name, err)
 	}
+	opts.Permissive = permissiveForTests
 	return checks.Run(context.Background(), target, opts)
 }
 

@@ -268,11 +268,8 @@ func tlsRefusalWords(err error) string {
 	case errors.As(err, &ae):
 		return "TLS alert: " + ae.Error()
 	case isAlert(err):
-		msg := err.Error()
-		if i := strings.Index(msg, "remote error: "); i >= 0 {
-			return msg[i:]
-		}
-		return msg
+		a, _ := remoteAlert(err) // typed (probe_errors.go), not the message
+		return "TLS alert " + alertName(a)
 	case isHangup(err):
 		return "the gateway closed the connection right after the TLS handshake"
 	}

@@ -49,9 +49,11 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
-	BadSignature ID = "bad_signature" // a certificate's signature does not verify with its issuer's key
-	NotCA        ID = "not_a_ca"      // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
-	PathTooLong  ID = "path_too_long" // a CA's path length constraint is exceeded
+	BadSignature        ID = "bad_signature"        // a certificate's signature does not verify with its issuer's key
+	NotCA               ID = "not_a_ca"             // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
+	PathTooLong         ID = "path_too_long"        // a CA's path length constraint is exceeded
+	LegacyRenegotiation ID = "legacy_renegotiation" // no RFC 5746 secure renegotiation: OpenSSL 3 based clients refuse the server
+	ChainTooLarge       ID = "chain_too_large"      // the certificate message is larger than TLS clients read
 
 	// Issue 12: judging like the VPN client.
 	//
@@ -125,7 +127,9 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
-	EvPathLen = "path_len" // the path length a CA allows below it (path_too_long)
+	EvPathLen     = "path_len"     // the path length a CA allows below it (path_too_long)
+	EvTLSAlert    = "tls_alert"    // the alert a gateway refused the device certificate with, e.g. "bad_certificate (42)"
+	EvMessageSize = "message_size" // the size of the server's certificate message (chain_too_large)
 
 	// Issue 12: judging like the VPN client.
 	EvVerifier = "verifier" // "os" on the finding that is the OS verifier's own refusal
@@ -214,6 +218,15 @@ type TLSInfo struct {
 	LegacyOnly       bool     `json:"legacy_only"` // spoke only TLS 1.1 or older
 	SentCertificates int      `json:"sent_certificates"`
 	HandshakeError   string   `json:"handshake_error,omitempty"`
+
+	// Issue 11: what the server really negotiated, and which attempt got through.
+	KeyExchange string `json:"key_exchange,omitempty"` // "ECDHE (X25519)", "DHE" or "RSA" (static)
+	// SecureRenegotiation: the server supports RFC 5746; absent for TLS 1.3,
+	// where renegotiation does not exist.
+	SecureRenegotiation *bool  `json:"secure_renegotiation,omitempty"`
+	Probe               string `json:"probe,omitempty"`                  // "crypto/tls", or "permissive" when only the second attempt got through
+	ModernError         string `json:"modern_handshake_error,omitempty"` // why crypto/tls could not finish, when the permissive attempt did
+	PermissiveError     string `json:"permissive_error,omitempty"`       // why the permissive attempt could not run
 }
 
 // ClockInfo compares this computer's clock with NTP.

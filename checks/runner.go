@@ -88,6 +88,9 @@ func withDefaults(o Options) Options {
 	if o.HTTPClient == nil {
 		o.HTTPClient = defaultHTTPClient()
 	}
+	if o.Permissive == nil {
+		o.Permissive = installedPermissive
+	}
 	return o
 }
 
@@ -216,7 +219,8 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	if tf != nil && !isClientCertTLS(tf, hs) {
 		findings = append(findings, *tf)
 	}
-	end(tf == nil || isClientCertTLS(tf, hs), rep.TLS.Version)
+	findings = append(findings, hs.notes...)
+	end((tf == nil || isClientCertTLS(tf, hs)) && !hasFail(hs.notes), rep.TLS.Version)
 
 	clock := waitClock()
 	lt := sh.trust()
@@ -289,138 +293,6 @@ func hasFail(fs []Finding) bool {
 		}
 	}
 	return false
-}
-
-// tlsStep runs the handshake and, when the server refuses our modern
-// offer, once more with legacy versions and ciphers to learn what it speaks.
-func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (handshakeResult, *Finding) {
-	defer conn.Close()
-	hs := r.handshake(ctx, conn, false)
-	if hs.err == nil || len(hs.peer) > 0 && hs.needed {
-		return hs, clientCertFinding(hs)
-	}
-	if hs.badCert != nil {
-		// Garbage where a certificate should be: no VPN client can use it,
-		// and no specific cause names it.
-		f := newFinding(Unclassified, Fail, "the server sent a certificate that cannot be read",
-			"what the server sent as its certificate cannot be read: "+hs.badCert.Error(), -1)
-		f.Evidence[EvError] = hs.badCert.Error()
-		return hs, &f
-	}
-	var rh tls.RecordHeaderError
-	if asRecordHeader(hs.err, &rh) {
-		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server answered with %q, which is not TLS", printable(rh.RecordHeader[:])), -1)
-		f.Evidence[EvPeek] = printable(rh.RecordHeader[:])
-		f.Evidence[EvProtocol] = sniffProtocol(rh.RecordHeader[:])
-		return hs, &f
-	}
-	if isTimeout(hs.err) || ctx.Err() != nil {
-		return hs, r.timeoutFinding(StepTLS, hs.err)
-	}
-	if hs.needed {
-		return hs, clientCertFinding(hs)
-	}
-	if alertWantsLegacy(hs.err) {
-		start := time.Now()
-		conn2, f := r.connect(ctx, addrs)
-		if f == nil {
-			old := r.handshake(ctx, conn2, true)
-			conn2.Close()
-			r.addTiming("tls_legacy", time.Since(start))
-			if old.err == nil || len(old.peer) > 0 {
-				old.err = nil
-				v := tlsVersionName(old.state.Version)
-				g := newFinding(TLSVersion, Fail, "the server only speaks an outdated TLS version",
-					fmt.Sprintf("the server refused TLS 1.2 and 1.3 (%v) but accepted %s with %s", hs.err, v, tls.CipherSuiteName(old.state.CipherSuite)), -1)
-				g.Evidence[EvTLSVersion] = v
-				g.Evidence[EvCipher] = tls.CipherSuiteName(old.state.CipherSuite)
-				g.Evidence[EvError] = hs.err.Error()
-				if old.state.Version >= tls.VersionTLS12 {
-					g.Title = "the server shares no modern cipher suite with current clients"
-				}
-				return old, &g
-			}
-		}
-	}
-	if isHangup(hs.err) {
-		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", hs.err), -1)
-		f.Evidence[EvProtocol] = "none"
-		f.Evidence[EvError] = hs.err.Error()
-		return hs, &f
-	}
-	f := newFinding(TLSVersion, Fail, "no secure connection could be agreed with the server",
-		fmt.Sprintf("the TLS handshake failed: %v", hs.err), -1)
-	f.Evidence[EvTLSVersion] = "unknown"
-	f.Evidence[EvError] = hs.err.Error()
-	return hs, &f
-}
-
-func asRecordHeader(err error, out *tls.RecordHeaderError) bool {
-	for e := err; e != nil; {
-		if rh, ok := e.(tls.RecordHeaderError); ok {
-			*out = rh
-			return true
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		e = u.Unwrap()
-	}
-	return false
-}
-
-func clientCertFinding(hs handshakeResult) *Finding {
-	if !hs.asked {
-		return nil
-	}
-	cas := "(any)"
-	if len(hs.acceptable) > 0 {
-		cas = joinNames(hs.acceptable)
-	}
-	if hs.needed {
-		f := newFinding(ClientCertRequired, Fail, "the gateway requires a certificate from this device",
-			fmt.Sprintf("the gateway refused the connection without a client certificate; it accepts certificates from: %s", cas), -1)
-		f.Evidence[EvAcceptedCAs] = cas
-		return &f
-	}
-	f := newFinding(ClientCertRequest, Info, "the gateway asks for a device certificate but does not require one",
-		fmt.Sprintf("accepted issuers: %s", cas), -1)
-	f.Evidence[EvAcceptedCAs] = cas
-	return &f
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += "; "
-		}
-		out += n
-	}
-	return out
-}
-
-func tlsInfo(hs handshakeResult) TLSInfo {
-	t := TLSInfo{
-		Version:          tlsVersionName(hs.state.Version),
-		ClientCertAsked:  hs.asked,
-		ClientCertNeeded: hs.needed,
-		AcceptedCAs:      hs.acceptable,
-		OCSPStapled:      len(hs.state.OCSPResponse) > 0,
-		SentCertificates: len(hs.peer),
-		ALPN:             hs.state.NegotiatedProtocol,
-		LegacyOnly:       hs.state.Version != 0 && hs.state.Version < tls.VersionTLS12,
-	}
-	if hs.state.CipherSuite != 0 {
-		t.Cipher = tls.CipherSuiteName(hs.state.CipherSuite)
-	}
-	if hs.err != nil {
-		t.HandshakeError = hs.err.Error()
-	}
-	return t
 }
 
 // checkClock asks the NTP server how wrong this computer's clock is.
