@@ -111,7 +111,8 @@ type Event struct {
 type Options struct {
 	Trust      TrustStore
 	ExtraRoots []*x509.Certificate // --ca-file, on top of Trust
-	// NTPServer is host[:port]; empty skips the clock check.
+	// NTPServer is host[:port], or the OS's setting as it reads (a list,
+	// Windows flags); empty with no NTPServers skips the clock check.
 	NTPServer string
 	// Timeout bounds the whole diagnosis.
 	Timeout time.Duration
@@ -140,6 +141,15 @@ type Options struct {
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+
+	// Issue 15: clock and revocation.
+	// NTPServers are more time servers (host[:port]) asked at the same time
+	// as NTPServer, typically public pools; the answer is their consensus.
+	NTPServers []string
+	// EarliestTime is the earliest true time a time source may claim; zero
+	// means when this program was built. The practice lab, whose true time
+	// is simulated, sets it.
+	EarliestTime time.Time
 }
 
 // ExpectedCert is the gateway certificate IT expects: any certificate of the

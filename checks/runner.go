@@ -10,8 +10,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/beevik/ntp"
 )
 
 // DefaultTimeout bounds a whole diagnosis.
@@ -187,7 +185,8 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		end(false, f.Detail)
 		return finishEarly(f, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
-	end(true, conn.RemoteAddr().String())
+	gateway := conn.RemoteAddr().String()
+	end(true, gateway)
 
 	end = r.start(StepTLS)
 	hs, tf := r.tlsStep(ctx, conn, addrs)
@@ -209,7 +208,8 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	}
 	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
 
-	clock := waitClock()
+	clock := r.settleClock(ctx, waitClock(), gateway, hs)
+	rep.Clock = clock
 	lt := <-trustCh
 	rep.Trust = lt.info
 
@@ -217,7 +217,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	p := r.buildPath(ctx, hs.peer, lt.pool)
 	rep.Chain = describeChain(p.links)
 	var certFindings []Finding
-	certFindings = append(certFindings, checkValidity(p.links, clock)...)
+	certFindings = append(certFindings, blameClock(checkValidity(p.links, clock), p.links, clock)...)
 	certFindings = append(certFindings, checkHostname(hs.peer[0], r.target.Host)...)
 	certFindings = append(certFindings, checkUsage(p.links)...)
 	certFindings = append(certFindings, checkNameConstraints(p.links, r.target.Host)...)
@@ -264,14 +264,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	findings = append(findings, certFindings...)
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
-	if clock.Error != "" && r.opts.NTPServer != "" {
-		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
-			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)
-		g.Evidence[EvNTPServer] = clock.Server
-		g.Evidence[EvError] = clock.Error
-		findings = append(findings, g)
-	}
-	return findings
+	return append(findings, r.ntpFinding(clock)...)
 }
 
 // osVerdict asks the platform's verifier, when there is one.
@@ -425,37 +418,6 @@ func tlsInfo(hs handshakeResult) TLSInfo {
 		t.HandshakeError = hs.err.Error()
 	}
 	return t
-}
-
-// checkClock asks the NTP server how wrong this computer's clock is.
-func (r *run) checkClock(ctx context.Context) ClockInfo {
-	end := r.start(StepClock)
-	ci := ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now().UTC()}
-	if r.opts.NTPServer == "" {
-		ci.Error = "no time server configured"
-		r.emit(StepClock, StepSkipped, 0, ci.Error)
-		return ci
-	}
-	budget := ntpBudget
-	if d, ok := ctx.Deadline(); ok && time.Until(d) < budget {
-		budget = time.Until(d)
-	}
-	resp, err := ntp.QueryWithOptions(r.opts.NTPServer, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
-	if err == nil {
-		err = resp.Validate()
-	}
-	if err != nil {
-		ci.Error = err.Error()
-		end(true, "time server unavailable")
-		return ci
-	}
-	ci.Known = true
-	ci.Local = r.opts.Now().UTC()
-	ci.OffsetMS = resp.ClockOffset.Milliseconds()
-	ci.True = ci.Local.Add(resp.ClockOffset)
-	off := resp.ClockOffset
-	end(off < skewWarn && off > -skewWarn, humanOffset(-off))
-	return ci
 }
 
 // loadTrust reads the trust store afresh and adds --ca-file roots.

@@ -257,6 +257,9 @@ func (l *Lab) Options(name string) (checks.Options, error) {
 		Resolver:   l.rslv,
 		Now:        l.now,
 		HTTPClient: l.http,
+		// The practice world's true time is simulated, years from the
+		// build date in the clock scenarios.
+		EarliestTime: l.now().Add(-5 * year),
 	}, nil
 }
 
