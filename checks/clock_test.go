@@ -197,7 +197,9 @@ func TestClockFromTimeServers(t *testing.T) {
 		{name: "two servers that disagree: no majority",
 			setting: func() string { return good() + " " + ntpAt(t, time.Hour, practice.NTPGood) }, errHas: "disagree"},
 		{name: "far future (2100)",
-			setting: func() string { return ntpAt(t, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Sub(currentTime), practice.NTPGood) }, errHas: "decades ahead"},
+			setting: func() string {
+				return ntpAt(t, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC).Sub(currentTime), practice.NTPGood)
+			}, errHas: "decades ahead"},
 		{name: "before the program was built",
 			setting: func() string { return ntpAt(t, -10*year, practice.NTPGood) }, errHas: "before this program was built"},
 		{name: "far future outvoted by a good server",
@@ -330,7 +332,9 @@ func TestClockBlamedWithoutTrueTime(t *testing.T) {
 // When the root is valid at this PC's time, an expired leaf is the
 // gateway's fault, even with no true time.
 func TestExpiredLeafWithoutTrueTimeIsTheGateways(t *testing.T) {
-	p := newCkPKI(t, func(l *x509.Certificate) { l.NotBefore, l.NotAfter = currentTime.AddDate(0, -6, 0), currentTime.AddDate(0, 0, -1) })
+	p := newCkPKI(t, func(l *x509.Certificate) {
+		l.NotBefore, l.NotAfter = currentTime.AddDate(0, -6, 0), currentTime.AddDate(0, 0, -1)
+	})
 	gw := p.gateway(t, nil, nil)
 	rep := runClock(t, gw, p.root, 0, checks.Options{NTPServer: closedUDP(t)})
 	if rep.Primary != checks.CertExpired {

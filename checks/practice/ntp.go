@@ -54,14 +54,14 @@ type NTPBehaviour int
 
 // Time server behaviours: a good server, and the ways real ones go wrong.
 const (
-	NTPGood         NTPBehaviour = iota
-	NTPGarbage                   // 48 bytes of nonsense
-	NTPKissOfDeath               // stratum 0, "RATE": go away
-	NTPUnsynced                  // leap indicator 3: the server's clock is not set
-	NTPSilent                    // reads and never answers
-	NTPShortAnswer               // a truncated packet
-	NTPWrongOrigin               // answers another request (spoofed or stale)
-	NTPUnsyncedRefTime           // reference time 1900: never synchronised
+	NTPGood            NTPBehaviour = iota
+	NTPGarbage                      // 48 bytes of nonsense
+	NTPKissOfDeath                  // stratum 0, "RATE": go away
+	NTPUnsynced                     // leap indicator 3: the server's clock is not set
+	NTPSilent                       // reads and never answers
+	NTPShortAnswer                  // a truncated packet
+	NTPWrongOrigin                  // answers another request (spoofed or stale)
+	NTPUnsyncedRefTime              // reference time 1900: never synchronised
 )
 
 // NTPServer is a time server on a loopback port for tests.
