@@ -34,15 +34,20 @@ func (r *run) settleClock(ctx context.Context, ci ClockInfo, gateway string, hs 
 	}
 	if t, ok := r.stapledThisUpdate(hs); ok {
 		local := r.opts.Now().UTC()
-		// An answer produced after this computer's "now" proves the clock is
-		// behind; an older one proves nothing, since answers are cached.
-		if t.After(local.Add(maxClockSlack)) {
+		// An answer made well after this computer's "now" proves the clock
+		// is behind; an older one proves nothing, since answers are cached,
+		// and one a few days ahead is as likely the responder's mistake.
+		if t.After(local.Add(coarseOCSPMin)) {
 			return knownAt(ci, ClockOCSP, local, t, 24*time.Hour)
 		}
 		ci.Coarse = append(ci.Coarse, "ocsp: the stapled answer's date does not contradict this computer's clock")
 	}
 	return ci
 }
+
+// coarseOCSPMin is how far ahead of this computer's clock a stapled OCSP
+// answer must be dated to be taken as the time.
+const coarseOCSPMin = 7 * 24 * time.Hour
 
 func knownAt(ci ClockInfo, source string, local, truth time.Time, prec time.Duration) ClockInfo {
 	ci.Known, ci.Source = true, source

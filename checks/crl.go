@@ -146,8 +146,7 @@ func (d *crlDoc) readExtensions(exts cryptobyte.String) error {
 		var critical bool
 		var val cryptobyte.String
 		if !seq.ReadASN1(&ext, cbasn1.SEQUENCE) || !ext.ReadASN1ObjectIdentifier(&oid) ||
-			!ext.ReadOptionalASN1Boolean(&critical, cbasn1.BOOLEAN, false) ||
-			!ext.ReadASN1(&val, cbasn1.OCTET_STRING) {
+			!readCritical(&ext, &critical) || !ext.ReadASN1(&val, cbasn1.OCTET_STRING) {
 			return errors.New("bad CRL extension")
 		}
 		ok := true
@@ -178,6 +177,16 @@ func (d *crlDoc) readExtensions(exts cryptobyte.String) error {
 		}
 	}
 	return nil
+}
+
+// readCritical reads an extension's optional "critical BOOLEAN DEFAULT
+// FALSE" (cryptobyte's ReadOptionalASN1Boolean expects it wrapped).
+func readCritical(s *cryptobyte.String, critical *bool) bool {
+	*critical = false
+	if !s.PeekASN1Tag(cbasn1.BOOLEAN) {
+		return true
+	}
+	return s.ReadASN1Boolean(critical)
 }
 
 // readDistributionPoints reads CRLDistributionPoints syntax (freshestCRL)
@@ -360,7 +369,7 @@ func readEntry(e cryptobyte.String) (crlEntry, error) {
 		var oid asn1.ObjectIdentifier
 		var critical bool
 		if !exts.ReadASN1(&ext, cbasn1.SEQUENCE) || !ext.ReadASN1ObjectIdentifier(&oid) ||
-			!ext.ReadOptionalASN1Boolean(&critical, cbasn1.BOOLEAN, false) || !ext.ReadASN1(&val, cbasn1.OCTET_STRING) {
+			!readCritical(&ext, &critical) || !ext.ReadASN1(&val, cbasn1.OCTET_STRING) {
 			return out, errors.New("bad CRL entry extension")
 		}
 		if oid.Equal(oidReasonCode) {
