@@ -105,13 +105,13 @@ func idpExt(url string, flag int) pkix.Extension {
 }
 
 type crlSpec struct {
-	number      int64
-	this, next  time.Time
-	entries     []x509.RevocationListEntry
-	ext         []pkix.Extension
-	issuer      *x509.Certificate
-	key         *ecdsa.PrivateKey
-	badSig      bool
+	number     int64
+	this, next time.Time
+	entries    []x509.RevocationListEntry
+	ext        []pkix.Extension
+	issuer     *x509.Certificate
+	key        *ecdsa.PrivateKey
+	badSig     bool
 }
 
 func (p *ckPKI) crl(t *testing.T, s crlSpec) []byte {
