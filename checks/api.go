@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
@@ -49,9 +50,10 @@ type TrustSnapshot struct {
 
 // TrustStore is what the engine needs from the operating system. Load must
 // read the store afresh on every call: a root installed while the program
-// runs must be seen by the next diagnosis.
+// runs must be seen by the next diagnosis. It runs under the diagnosis'
+// context and should stop (with what it has, or an error) when it ends.
 type TrustStore interface {
-	Load() (*TrustSnapshot, error)
+	Load(ctx context.Context) (*TrustSnapshot, error)
 }
 
 // StaticStore is a TrustStore over a fixed set of roots (practice gateways,
@@ -62,7 +64,7 @@ type StaticStore struct {
 }
 
 // Load returns the fixed roots.
-func (s StaticStore) Load() (*TrustSnapshot, error) {
+func (s StaticStore) Load(context.Context) (*TrustSnapshot, error) {
 	snap := &TrustSnapshot{Name: s.Name}
 	for _, c := range s.Roots {
 		snap.Roots = append(snap.Roots, StoreCert{Cert: c, Origin: s.Name})
@@ -129,11 +131,11 @@ type Options struct {
 	// OSVerdict, when set, asks the operating system's own verifier about
 	// the chain the gateway sent (what the VPN client will conclude). It
 	// returns "trusted" or the OS's refusal in its own terms.
-	OSVerdict func(chain []*x509.Certificate, host string) (string, error)
+	OSVerdict func(ctx context.Context, chain []*x509.Certificate, host string) (string, error)
 	// ClientIdentities, when set, lists this user's certificates that have
 	// a private key, to tell a missing device certificate from an unusable
 	// one.
-	ClientIdentities func() ([]*x509.Certificate, error)
+	ClientIdentities func(ctx context.Context) ([]*x509.Certificate, error)
 	// Expected, when set (IT's pre-configuration), is what the gateway's
 	// certificate must match; anything else is reported as intercepted or
 	// unexpected, even when it verifies.

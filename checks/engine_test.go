@@ -404,7 +404,7 @@ func TestClientIdentities(t *testing.T) {
 	}
 	for _, tc := range tests {
 		opts, _ := l.Options("client_cert")
-		opts.ClientIdentities = func() ([]*x509.Certificate, error) { return tc.ids, nil }
+		opts.ClientIdentities = func(context.Context) ([]*x509.Certificate, error) { return tc.ids, nil }
 		rep := checks.Run(context.Background(), target, opts)
 		if rep.Primary != tc.want {
 			t.Errorf("%s: primary = %s, want %s (%s)", tc.name, rep.Primary, tc.want, ids(rep))
@@ -418,7 +418,7 @@ func TestOSVerdictUnclassified(t *testing.T) {
 	addr, _ := l.Target("ok")
 	target, _ := checks.ParseTarget(addr)
 	opts, _ := l.Options("ok")
-	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) {
+	opts.OSVerdict = func(context.Context, []*x509.Certificate, string) (string, error) {
 		return "CERT_E_UNTRUSTEDROOT (0x800B0109)", nil
 	}
 	rep := checks.Run(context.Background(), target, opts)
@@ -426,7 +426,7 @@ func TestOSVerdictUnclassified(t *testing.T) {
 		t.Fatalf("primary = %s, os verdict %q", rep.Primary, rep.Trust.OSVerdict)
 	}
 	evidence(t, rep, checks.Unclassified, checks.EvError, "0x800B0109")
-	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) { return "trusted", nil }
+	opts.OSVerdict = func(context.Context, []*x509.Certificate, string) (string, error) { return "trusted", nil }
 	if rep := checks.Run(context.Background(), target, opts); rep.Primary != checks.OK {
 		t.Errorf("an agreeing OS verdict changed the primary to %s", rep.Primary)
 	}
@@ -474,7 +474,7 @@ func TestExpectedCertificate(t *testing.T) {
 // the system bundle.
 type derStore struct{ roots []*x509.Certificate }
 
-func (s derStore) Load() (*checks.TrustSnapshot, error) {
+func (s derStore) Load(context.Context) (*checks.TrustSnapshot, error) {
 	snap := &checks.TrustSnapshot{Name: "unparsed"}
 	for _, c := range s.roots {
 		snap.Roots = append(snap.Roots, checks.StoreCert{DER: c.Raw, Origin: "bundle.pem"})

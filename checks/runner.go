@@ -151,7 +151,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	}
 	trustCh := make(chan loaded, 1)
 	go func() {
-		p, info := r.loadTrust()
+		p, info := r.loadTrust(ctx)
 		trustCh <- loaded{p, info}
 	}()
 	var findings []Finding
@@ -202,7 +202,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	}
 	if tf != nil {
 		if tf.ID == ClientCertRequired {
-			tf = r.judgeIdentities(tf, hs.acceptable)
+			tf = r.judgeIdentities(ctx, tf, hs.acceptable)
 		}
 		findings = append(findings, *tf)
 	}
@@ -235,7 +235,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
 		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
 	}
-	rep.Trust.OSVerdict = r.osVerdict(hs.peer)
+	rep.Trust.OSVerdict = r.osVerdict(ctx, hs.peer)
 	if rep.Trust.OSVerdict != "" && rep.Trust.OSVerdict != "trusted" && !strings.HasPrefix(rep.Trust.OSVerdict, "not available") &&
 		!hasFail(trustFindings) && !hasFail(certFindings) {
 		// The platform verifier refused and no specific check explains it:
@@ -268,11 +268,13 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 }
 
 // osVerdict asks the platform's verifier, when there is one.
-func (r *run) osVerdict(sent []*x509.Certificate) string {
+func (r *run) osVerdict(ctx context.Context, sent []*x509.Certificate) string {
 	if r.opts.OSVerdict == nil {
 		return ""
 	}
-	v, err := r.opts.OSVerdict(sent, r.target.Host)
+	v, err := underDeadline(ctx, "the system's verifier", func(ctx context.Context) (string, error) {
+		return r.opts.OSVerdict(ctx, sent, r.target.Host)
+	})
 	if err != nil {
 		return "not available: " + err.Error()
 	}
@@ -421,12 +423,12 @@ func tlsInfo(hs handshakeResult) TLSInfo {
 }
 
 // loadTrust reads the trust store afresh and adds --ca-file roots.
-func (r *run) loadTrust() (*trustPool, TrustInfo) {
+func (r *run) loadTrust(ctx context.Context) (*trustPool, TrustInfo) {
 	defer func(t0 time.Time) { r.addTiming("trust_load", time.Since(t0)) }(time.Now())
 	pool := &trustPool{}
 	info := TrustInfo{Verdict: "not checked"}
 	if r.opts.Trust != nil {
-		snap, err := r.opts.Trust.Load()
+		snap, err := underDeadline(ctx, "reading the trust store", r.opts.Trust.Load)
 		if err != nil {
 			info.Error = err.Error()
 		}

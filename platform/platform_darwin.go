@@ -26,7 +26,7 @@ func (darwinPlatform) RefreshHint() string { return "" }
 // OSVerdict asks `security verify-cert` with the SSL policy and the host
 // name, the chain given as the leaf and then the certificates to help
 // build the path, as the gateway sent them.
-func (darwinPlatform) OSVerdict(chain []*x509.Certificate, host string) (string, error) {
+func (darwinPlatform) OSVerdict(ctx context.Context, chain []*x509.Certificate, host string) (string, error) {
 	if len(chain) == 0 {
 		return "", fmt.Errorf("verify-cert: no certificate")
 	}
@@ -43,7 +43,7 @@ func (darwinPlatform) OSVerdict(chain []*x509.Certificate, host string) (string,
 		}
 		args = append(args, "-c", f)
 	}
-	stdout, stderr, err := runToolOutputs(context.Background(), securityTool, args...)
+	stdout, stderr, err := runToolOutputs(ctx, securityTool, args...)
 	if err != nil && !exitedNonZero(err) {
 		return "", err
 	}
@@ -54,8 +54,7 @@ func (darwinPlatform) OSVerdict(chain []*x509.Certificate, host string) (string,
 // -v, so that expired identities are listed too: an expired device
 // certificate is a cause we report. Each is matched by SHA-1 to the
 // certificates of the keychain search list.
-func (darwinPlatform) ClientIdentities() ([]Identity, error) {
-	ctx := context.Background()
+func (darwinPlatform) ClientIdentities(ctx context.Context) ([]Identity, error) {
 	out, err := runTool(ctx, securityTool, "find-identity", "-p", "ssl-client")
 	if err != nil {
 		return nil, fmt.Errorf("find-identity: %w", err)
@@ -145,6 +144,7 @@ func darwinTimeSync(ctx context.Context, f *Facts) {
 	if f.NTPServer == "" {
 		f.unknown("ntp_server", "no server in /etc/ntp.conf, and systemsetup did not tell")
 	}
+	f.NTPServers = TimeServers(f.NTPServer)
 }
 
 func darwinDNS(ctx context.Context, f *Facts) {

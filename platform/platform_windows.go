@@ -26,11 +26,15 @@ func (windowsPlatform) TrustStore() checks.TrustStore { return windowsStore{} }
 // RefreshHint is empty: Windows reads its stores live, nothing to rebuild.
 func (windowsPlatform) RefreshHint() string { return "" }
 
-func (windowsPlatform) OSVerdict(chain []*x509.Certificate, host string) (string, error) {
+// OSVerdict and ClientIdentities call the CryptoAPI, which takes no
+// context: the engine stops waiting for them at its deadline.
+func (windowsPlatform) OSVerdict(_ context.Context, chain []*x509.Certificate, host string) (string, error) {
 	return windowsVerdict(chain, host)
 }
 
-func (windowsPlatform) ClientIdentities() ([]Identity, error) { return windowsIdentities() }
+func (windowsPlatform) ClientIdentities(context.Context) ([]Identity, error) {
+	return windowsIdentities()
+}
 
 // regString reads a string value; REG_EXPAND_SZ is expanded.
 func regString(root registry.Key, path, name string) (string, error) {
@@ -149,6 +153,10 @@ func windowsTimeSync(ctx context.Context, f *Facts) {
 	}
 	if f.NTPServer == "" {
 		f.unknown("ntp_server", "W32Time has no NtpServer and w32tm named no source")
+	}
+	f.NTPServers = TimeServers(f.NTPServer)
+	if strings.EqualFold(strings.TrimSpace(typ), "NT5DS") {
+		f.NTPServers = append(f.NTPServers, NT5DSServers(os.Getenv("LOGONSERVER"), os.Getenv("USERDNSDOMAIN"))...)
 	}
 }
 

@@ -21,7 +21,7 @@ import (
 )
 
 func TestWindowsStoreLoad(t *testing.T) {
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestWindowsStoreHasHostRoots(t *testing.T) {
 		t.Skipf("no host CA bundle to compare with: %v", err)
 	}
 	host, _ := ParsePEMCertificates(data)
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestWindowsStoreReadsAfresh(t *testing.T) {
 		addToStore(t, storeLocations[0], "ROOT", root.cert, nil)
 		addToStore(t, storeLocations[1], "CA", inter.cert, nil)
 		addToStore(t, storeLocations[0], "Disallowed", bad.cert, nil)
-		snap, err := windowsStore{}.Load()
+		snap, err := windowsStore{}.Load(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestWindowsStoreReadsAfresh(t *testing.T) {
 			}
 		}
 	})
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +196,7 @@ func TestWindowsClientIdentities(t *testing.T) {
 	addToStore(t, storeLocations[1], "MY", withKey.cert, linkKey(t))
 	addToStore(t, storeLocations[1], "MY", noKey.cert, nil)
 
-	ids, err := windowsPlatform{}.ClientIdentities()
+	ids, err := windowsPlatform{}.ClientIdentities(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestWindowsVerdictUnknownRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := windowsPlatform{}.OSVerdict(tt.chain, tt.host)
+			got, err := windowsPlatform{}.OSVerdict(context.Background(), tt.chain, tt.host)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +267,7 @@ func TestWindowsVerdictUnknownRoot(t *testing.T) {
 			}
 		})
 	}
-	if _, err := (windowsPlatform{}).OSVerdict(nil, "gw.example.test"); err == nil {
+	if _, err := (windowsPlatform{}).OSVerdict(context.Background(), nil, "gw.example.test"); err == nil {
 		t.Error("no error for an empty chain")
 	}
 }
@@ -377,7 +377,7 @@ func runVerdictCases(t *testing.T, path string) {
 				}
 				chain = append(chain, c)
 			}
-			got, err := windowsPlatform{}.OSVerdict(chain, tt.Host)
+			got, err := windowsPlatform{}.OSVerdict(context.Background(), chain, tt.Host)
 			if err != nil {
 				t.Fatal(err)
 			}
