@@ -341,3 +341,32 @@ func TestExpiredLeafWithoutTrueTimeIsTheGateways(t *testing.T) {
 		t.Errorf("primary %s, want cert_expired (%s)", rep.Primary, ids(rep))
 	}
 }
+
+// What names no server is not asked; flags are not part of the name.
+func TestTimeServerNames(t *testing.T) {
+	tests := map[string][]string{
+		"time.windows.com,0x9 time.nist.gov,0x9":  {"time.windows.com", "time.nist.gov"},
+		"domain hierarchy (NT5DS)":                nil,
+		"VM IC Time Synchronization Provider":     nil,
+		"Local CMOS Clock":                        nil,
+		"ntp1.example, ntp2.example":              {"ntp1.example", "ntp2.example"},
+		"127.0.0.1:11123 [::1]:123 localhost:123": {"127.0.0.1:11123", "[::1]:123", "localhost:123"},
+	}
+	for in, want := range tests {
+		got := checks.TimeServerNames(in)
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("TimeServerNames(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A chain with no moment at which it is all valid (the leaf expired before
+// its CA existed) is the gateway's fault whatever the clock says.
+func TestChainNeverValidIsNotTheClock(t *testing.T) {
+	p := newCkPKI(t, func(l *x509.Certificate) { l.NotBefore, l.NotAfter = currentTime.Add(-10*year), currentTime.Add(-9*year) })
+	gw := p.gateway(t, nil, nil)
+	rep := runClock(t, gw, p.root, 11*year, checks.Options{NTPServer: closedUDP(t)})
+	if rep.Primary != checks.CertExpired {
+		t.Errorf("primary %s, want cert_expired (%s)", rep.Primary, ids(rep))
+	}
+}

@@ -94,15 +94,19 @@ func deltaExt(base int64) pkix.Extension {
 	return pkix.Extension{Id: asn1.ObjectIdentifier{2, 5, 29, 27}, Critical: true, Value: v}
 }
 
-// idpExt is an issuingDistributionPoint for url, limited to CA
-// certificates (flag 2) or end entities (flag 1) when flag is set.
+// idpExt is an issuingDistributionPoint for url, limited by flag: end
+// entities (1), CA certificates (2), some reasons (3), indirect (4),
+// attribute certificates (5).
 func idpExt(url string, flag int) pkix.Extension {
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		if url != "" {
 			dpName(b, url)
 		}
-		if flag > 0 {
+		switch {
+		case flag == 3: // onlySomeReasons: keyCompromise alone
+			b.AddASN1(cbasn1.Tag(3).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddBytes([]byte{6, 0x40}) })
+		case flag > 0:
 			b.AddASN1(cbasn1.Tag(flag).ContextSpecific(), func(b *cryptobyte.Builder) { b.AddUint8(0xff) })
 		}
 	})
@@ -220,6 +224,18 @@ func TestCRLByTheBook(t *testing.T) {
 		{"scope: CA certificates only", func(t *testing.T, p *ckPKI, s *crlServer) {
 			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{idpExt("", 2)}}))
 		}, checks.RevocationUnknown, "only CA"},
+		{"scope: attribute certificates only", func(t *testing.T, p *ckPKI, s *crlServer) {
+			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{idpExt("", 5)}}))
+		}, checks.RevocationUnknown, "attribute"},
+		{"scope: indirect", func(t *testing.T, p *ckPKI, s *crlServer) {
+			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{idpExt("", 4)}}))
+		}, checks.RevocationUnknown, "indirect"},
+		{"scope: some reasons only", func(t *testing.T, p *ckPKI, s *crlServer) {
+			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{idpExt("", 3)}}))
+		}, checks.RevocationUnknown, "some revocation reasons"},
+		{"unknown critical extension", func(t *testing.T, p *ckPKI, s *crlServer) {
+			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{5, 0}}}}))
+		}, checks.RevocationUnknown, "critical extension"},
 		{"scope: another distribution point", func(t *testing.T, p *ckPKI, s *crlServer) {
 			s.put("/crl", p.crl(t, crlSpec{ext: []pkix.Extension{idpExt(s.base+"/partition2", 0)}}))
 		}, checks.RevocationUnknown, "another distribution point"},
@@ -366,6 +382,9 @@ func TestMillionEntryCRL(t *testing.T) {
 			float64(len(crl))/1e6, listed, tc.chunked, float64(peak)/(1<<20), took.Round(time.Millisecond), rep.Timings["revocation"])
 		if peak > 100<<20 {
 			t.Errorf("peak heap %d MiB, want under 100", peak>>20)
+		}
+		if !tc.chunked && peak > uint64(len(crl))*3/2 {
+			t.Errorf("peak heap %d MiB for a CRL of announced size %d MiB: it should be read into one buffer", peak>>20, len(crl)>>20)
 		}
 		want := checks.OK
 		if listed {

@@ -2,6 +2,7 @@ package checks_test
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"strings"
 	"testing"
@@ -55,5 +56,54 @@ func TestDeadlineHoldsAgainstStalledSystem(t *testing.T) {
 				t.Errorf("report says %q, want the stall named", got)
 			}
 		})
+	}
+}
+
+// The gateway demands a device certificate and the look-up of this user's
+// certificates stalls: the diagnosis still ends on time.
+func TestDeadlineHoldsAgainstStalledIdentityLookup(t *testing.T) {
+	p := newCkPKI(t, nil)
+	cert := tls.Certificate{Certificate: [][]byte{p.leaf.Raw, p.ica.Raw}, PrivateKey: p.leafKey}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequireAnyClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(3 * time.Second))
+				_ = c.(*tls.Conn).Handshake()
+			}()
+		}
+	}()
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	target, _ := checks.ParseTarget(ln.Addr().String())
+	asked := make(chan struct{}, 1)
+	opts := checks.Options{Trust: checks.StaticStore{Name: "test", Roots: []*x509.Certificate{p.root}},
+		Now: func() time.Time { return currentTime }, Timeout: time.Second,
+		ClientIdentities: func(context.Context) ([]*x509.Certificate, error) {
+			asked <- struct{}{}
+			<-release
+			return nil, nil
+		}}
+	start := time.Now()
+	rep := checks.Run(context.Background(), target, opts)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %v with a 1 s timeout", d)
+	}
+	select {
+	case <-asked:
+	default:
+		t.Fatalf("the identities were never asked for (%s)", ids(rep))
+	}
+	if rep.Primary != checks.ClientCertRequired {
+		t.Errorf("primary %s (%s)", rep.Primary, ids(rep))
 	}
 }

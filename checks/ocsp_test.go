@@ -115,6 +115,12 @@ func TestOCSPByTheBook(t *testing.T) {
 		{"delegate of another CA", func(p *ckPKI) []byte {
 			return fresh(p, delegate(t, p.root, p.rootKey, true, now.Add(-time.Hour*48), now.Add(time.Hour*48)), ocsp.Revoked)
 		}, checks.RevocationUnknown, "did not issue"},
+		{"delegate certified by another CA of the same name", func(p *ckPKI) []byte {
+			k := ckKey(t)
+			tmpl := ckCA("Clock Test Issuing CA", now.Add(-year), now.Add(year))
+			twin := ckCert(t, tmpl, tmpl, &k.PublicKey, k)
+			return fresh(p, delegate(t, twin, k, true, now.Add(-time.Hour*48), now.Add(time.Hour*48)), ocsp.Revoked)
+		}, checks.RevocationUnknown, "is not signed by"},
 		{"delegate expired at the true time", func(p *ckPKI) []byte {
 			return fresh(p, delegate(t, p.ica, p.icaKey, true, now.Add(-time.Hour*48), now.Add(-time.Hour*2)), ocsp.Revoked)
 		}, checks.RevocationUnknown, "not valid at"},
