@@ -363,7 +363,9 @@ func TestTimeServerNames(t *testing.T) {
 // A chain with no moment at which it is all valid (the leaf expired before
 // its CA existed) is the gateway's fault whatever the clock says.
 func TestChainNeverValidIsNotTheClock(t *testing.T) {
-	p := newCkPKI(t, func(l *x509.Certificate) { l.NotBefore, l.NotAfter = currentTime.Add(-10*year), currentTime.Add(-9*year) })
+	p := newCkPKI(t, func(l *x509.Certificate) {
+		l.NotBefore, l.NotAfter = currentTime.Add(-10*year), currentTime.Add(-9*year)
+	})
 	gw := p.gateway(t, nil, nil)
 	rep := runClock(t, gw, p.root, 11*year, checks.Options{NTPServer: closedUDP(t)})
 	if rep.Primary != checks.CertExpired {
