@@ -49,6 +49,9 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	BadSignature ID = "bad_signature" // a certificate's signature does not verify with its issuer's key
+	NotCA        ID = "not_a_ca"      // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
+	PathTooLong  ID = "path_too_long" // a CA's path length constraint is exceeded
 
 	// Issue 12: judging like the VPN client.
 	//
@@ -116,6 +119,7 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	EvPathLen = "path_len" // the path length a CA allows below it (path_too_long)
 
 	// Issue 12: judging like the VPN client.
 	//
@@ -247,6 +251,9 @@ type Report struct {
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	// CandidatePaths lists every path from the leaf to an anchor that path
+	// building found, the chosen one first, when there was more than one.
+	CandidatePaths []PathInfo `json:"candidate_paths,omitempty"`
 
 	// Issue 12: judging like the VPN client.
 	//

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 )
 
 // DefaultTimeout bounds a whole diagnosis.
@@ -214,26 +216,21 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	rep.Trust = lt.info
 
 	end = r.start(StepChain)
-	p := r.buildPath(ctx, hs.peer, lt.pool)
+	v := judgeChain(ctx, hs.peer, lt.pool, r.target.Host, clock, r.fetchIssuers)
+	p := v.best
 	rep.Chain = describeChain(p.links)
-	var certFindings []Finding
-	certFindings = append(certFindings, blameClock(checkValidity(p.links, clock), p.links, clock)...)
-	certFindings = append(certFindings, checkHostname(hs.peer[0], r.target.Host)...)
-	certFindings = append(certFindings, checkUsage(p.links)...)
-	certFindings = append(certFindings, checkNameConstraints(p.links, r.target.Host)...)
-	certFindings = append(certFindings, checkSignatures(p.links, p.end == endTrusted)...)
-	certFindings = append(certFindings, checkKeys(p.links)...)
-	certFindings = append(certFindings, checkLifetime(hs.peer[0])...)
+	rep.CandidatePaths = v.infos
+	certFindings := blameClock(v.cert, p.links, clock)
 	end(!hasFail(certFindings), "")
 
 	end = r.start(StepTrust)
-	trustFindings := checkTrust(p, lt.pool)
+	trustFindings := v.trust
 	intercepted := checkInterception(p.links)
 	trustFindings = append(trustFindings, intercepted...)
 	trustFindings = append(trustFindings, checkExpected(p.links, r.opts.Expected, len(intercepted) > 0)...)
 	trustFindings = append(trustFindings, checkSentOrder(hs.peer, p.links)...)
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
-		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
+		trustFindings = append(trustFindings, crossCheck(v, hs.peer, r.target.Host, clock)...)
 	}
 	rep.Trust.OSVerdict = r.osVerdict(ctx, hs.peer)
 	if rep.Trust.OSVerdict != "" && rep.Trust.OSVerdict != "trusted" && !strings.HasPrefix(rep.Trust.OSVerdict, "not available") &&
@@ -455,20 +452,22 @@ func (r *run) loadTrust(ctx context.Context) (*trustPool, TrustInfo) {
 }
 
 // crossCheck asks Go's own verifier, which platform verifiers resemble, for
-// its verdict on the chain our analysis found sound. A refusal no specific
-// check explains becomes an "unclassified" finding carrying the raw error.
-func crossCheck(p path, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo) []Finding {
-	if p.end != endTrusted {
+// its verdict on a chain our analysis found sound: over every candidate,
+// with every certificate path building gathered as intermediates and the
+// anchors it reached as roots. A refusal no specific check explains
+// becomes an "unclassified" finding carrying the raw error.
+func crossCheck(v chainVerdict, sent []*x509.Certificate, host string, clock ClockInfo) []Finding {
+	if v.best.end != endTrusted || pathbuild.Lenient(sent[0]) {
+		// Go cannot judge a leaf only zcrypto could read.
 		return nil
 	}
 	roots := x509.NewCertPool()
 	inter := x509.NewCertPool()
-	for i, l := range p.links {
-		if i == len(p.links)-1 {
-			roots.AddCert(l.cert)
-		} else if i > 0 {
-			inter.AddCert(l.cert)
-		}
+	for _, c := range v.anchors {
+		roots.AddCert(c)
+	}
+	for _, c := range v.gathered {
+		inter.AddCert(c)
 	}
 	when := clock.Local
 	if clock.Known {
