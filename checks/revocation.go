@@ -313,10 +313,7 @@ func mergeDelta(ctx context.Context, e crlEntry, d *crlDoc, cert *x509.Certifica
 	if err != nil || !de.found {
 		return e, err
 	}
-	if de.reason == crlReasonRemove {
-		return crlEntry{}, nil
-	}
-	return de, nil
+	return de, nil // removeFromCRL included: askCRL reads it as "not revoked"
 }
 
 func reasonName(code int) string {
