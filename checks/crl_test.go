@@ -395,3 +395,30 @@ func TestMillionEntryCRL(t *testing.T) {
 		}
 	}
 }
+
+// A CRL for end entities only says nothing about an intermediate CA, even
+// when it lists its serial.
+func TestCRLScopeEndEntitiesOnlyForACA(t *testing.T) {
+	s := newCRLServer(t)
+	p := &ckPKI{rootKey: ckKey(t), icaKey: ckKey(t), leafKey: ckKey(t)}
+	rt := ckCA("Clock Test Root", currentTime.Add(-year), currentTime.Add(10*year))
+	p.root = ckCert(t, rt, rt, &p.rootKey.PublicKey, p.rootKey)
+	it := ckCA("Clock Test Issuing CA", currentTime.Add(-year), currentTime.Add(5*year))
+	it.CRLDistributionPoints = []string{s.base + "/crl"}
+	p.ica = ckCert(t, it, p.root, &p.icaKey.PublicKey, p.rootKey)
+	ckSerial++
+	p.leaf = ckCert(t, &x509.Certificate{
+		SerialNumber: big.NewInt(ckSerial), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:   currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 2, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}, p.ica, &p.leafKey.PublicKey, p.icaKey)
+	entry := x509.RevocationListEntry{SerialNumber: p.ica.SerialNumber, RevocationTime: currentTime.Add(-48 * time.Hour), ReasonCode: 1}
+	s.put("/crl", p.crl(t, crlSpec{issuer: p.root, key: p.rootKey, ext: []pkix.Extension{idpExt(s.base+"/crl", 1)},
+		entries: []x509.RevocationListEntry{entry}}))
+	rep := runClock(t, p.gateway(t, nil, nil), p.root, 0, checks.Options{})
+	f := find(rep, checks.RevocationUnknown)
+	if rep.Primary == checks.Revoked || f == nil || !strings.Contains(f.Detail, "only end-entity") {
+		t.Fatalf("primary %s (%s): %+v", rep.Primary, ids(rep), f)
+	}
+}
