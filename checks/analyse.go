@@ -235,7 +235,7 @@ func checkHostname(leaf *x509.Certificate, host string) []Finding {
 	} else if len(names) == 0 {
 		list = "(none)"
 		if leaf.Subject.CommonName != "" {
-			list = fmt.Sprintf("(none; only the old common name %q, which clients no longer accept)", leaf.Subject.CommonName)
+			list = fmt.Sprintf("(none; only the old common name %q, which browsers, Apple and Android devices no longer accept; some VPN clients still do)", leaf.Subject.CommonName)
 		}
 		detail = fmt.Sprintf("the certificate lists no names (subjectAltName); %s", list)
 	}

@@ -122,7 +122,7 @@ const (
 	EvPathLen = "path_len" // the path length a CA allows below it (path_too_long)
 
 	// Issue 12: judging like the VPN client.
-	//
+	EvVerifier = "verifier" // "os" on the finding that is the OS verifier's own refusal
 
 	// Issue 13: device-certificate login.
 	//
@@ -148,6 +148,11 @@ type Finding struct {
 	// Cert is the index in Report.Chain of the certificate the finding is
 	// about, or -1.
 	Cert int `json:"cert"`
+	// Issue 12: Blocks says whether this finding makes the chosen VPN
+	// client refuse the gateway; BlocksClients lists every client profile
+	// it would make refuse.
+	Blocks        bool     `json:"blocks"`
+	BlocksClients []string `json:"blocks_clients"`
 }
 
 // Source says where a chain certificate came from.
@@ -256,7 +261,8 @@ type Report struct {
 	CandidatePaths []PathInfo `json:"candidate_paths,omitempty"`
 
 	// Issue 12: judging like the VPN client.
-	//
+	Client     *ClientVerdict `json:"client,omitempty"`      // whose rules the findings were judged by
+	OSVerifier *OSVerdict     `json:"os_verifier,omitempty"` // the OS's own verifier's answer, when asked
 
 	// Issue 13: device-certificate login.
 	//

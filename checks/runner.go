@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -110,6 +109,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		findings[i].Evidence[EvHost] = target.Host
 		findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
 	}
+	judgeByClient(rep, findings, opts.Client) // Issue 12: the chosen VPN client's verdict
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
 		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
@@ -216,6 +216,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	rep.Trust = lt.info
 
 	end = r.start(StepChain)
+	waitOS := r.askOS(ctx, hs.peer) // beside the path building, bounded by ctx
 	v := judgeChain(ctx, hs.peer, lt.pool, r.target.Host, clock, r.fetchIssuers)
 	p := v.best
 	rep.Chain = describeChain(p.links)
@@ -232,14 +233,15 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
 		trustFindings = append(trustFindings, crossCheck(v, hs.peer, r.target.Host, clock)...)
 	}
-	rep.Trust.OSVerdict = r.osVerdict(ctx, hs.peer)
-	if rep.Trust.OSVerdict != "" && rep.Trust.OSVerdict != "trusted" && !strings.HasPrefix(rep.Trust.OSVerdict, "not available") &&
-		!hasFail(trustFindings) && !hasFail(certFindings) {
+	rep.OSVerifier = waitOS()
+	rep.Trust.OSVerdict = rep.OSVerifier.String()
+	if rep.OSVerifier.Answered() && !rep.OSVerifier.Trusted && !hasFail(trustFindings) && !hasFail(certFindings) {
 		// The platform verifier refused and no specific check explains it:
 		// keep its words for IT rather than guess.
 		g := newFinding(Unclassified, Fail, "this computer's own certificate check refuses the gateway",
 			"the operating system said: "+rep.Trust.OSVerdict, 0)
 		g.Evidence[EvError] = rep.Trust.OSVerdict
+		g.Evidence[EvVerifier] = "os"
 		trustFindings = append(trustFindings, g)
 	}
 	rep.Trust.Verdict = "trusted"
@@ -262,20 +264,6 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
 	return append(findings, r.ntpFinding(clock)...)
-}
-
-// osVerdict asks the platform's verifier, when there is one.
-func (r *run) osVerdict(ctx context.Context, sent []*x509.Certificate) string {
-	if r.opts.OSVerdict == nil {
-		return ""
-	}
-	v, err := underDeadline(ctx, "the system's verifier", func(ctx context.Context) (string, error) {
-		return r.opts.OSVerdict(ctx, sent, r.target.Host)
-	})
-	if err != nil {
-		return "not available: " + err.Error()
-	}
-	return v
 }
 
 func hasFail(fs []Finding) bool {

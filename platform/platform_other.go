@@ -32,8 +32,8 @@ func (otherPlatform) ClientIdentities(context.Context) ([]Identity, error) {
 }
 func (otherPlatform) Gateways(context.Context) []Gateway { return nil }
 
-func (otherPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (string, error) {
-	return "", ErrNotSupported
+func (otherPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
+	return checks.OSVerdict{}, ErrNotSupported
 }
 
 func (otherPlatform) Facts(context.Context) Facts {

@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	SettingsProblems []string
 	// Icon is the application's icon (PNG). May be nil.
 	Icon []byte
+	// Client is the VPN client chosen with --client, which also judges
+	// the practice gateways (real gateways get theirs from NewOptions).
+	Client clients.Choice
 }
 
 // The actions OpenAction is asked for.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/assets"
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
@@ -30,6 +31,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	langFlag := fs.String("lang", "", "")
 	autostart := fs.Bool("autostart", false, "")
 	configFile := fs.String("config", "", "")
+	clientFlag := fs.String("client", "", "")
 	pos, err := parseInterleaved(fs, args)
 	if err == nil && len(pos) > 0 {
 		err = usagef("unexpected %q; to check a server from the command line run 'vpndoctor check %s'", pos[0], pos[0])
@@ -56,6 +58,13 @@ func openWizard(args []string, stderr io.Writer) int {
 		cfg.Lang = guide.FromEnv(platform.UILanguages()...)
 	}
 	sys := newSystem()
+	if *clientFlag != "" {
+		var err error
+		if cfg.Client, err = clients.Choose(*clientFlag, "", string(guide.CurrentOS()), nil, nil); err != nil {
+			fmt.Fprintf(stderr, "vpndoctor: --client: %s\n", plainError(err))
+			return exitUsage
+		}
+	}
 	for _, g := range set.Gateways { // IT's gateways first: the field is filled with the first
 		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: "IT", Address: g})
 	}
@@ -78,6 +87,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	cfg.NewOptions = func() checks.Options {
 		o := sys.options(set.NTPServer)
 		set.apply(&o)
+		o.Client, _ = sys.client(*clientFlag, set.Client, guide.CurrentOS())
 		return o
 	}
 	cfg.Support, cfg.Icon = set.support(), assets.Icon
