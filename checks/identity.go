@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// judgeIdentities is superseded by deviceFindings (device_findings.go),
+// which judges every identity against what the gateway did; it stays only
+// so that branches still calling it merge. Remove it once none does.
+//
 // judgeIdentities refines client_cert_required with the user's own
 // certificates: none at all (the device was never enrolled), one from an
 // accepted CA but expired, or only ones from CAs the gateway does not accept.

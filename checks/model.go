@@ -57,7 +57,11 @@ const (
 	//
 
 	// Issue 13: device-certificate login.
-	//
+	ClientCertNoKey   ID = "client_cert_no_key"        // the device certificate has no usable private key
+	ClientCertNotYet  ID = "client_cert_not_yet_valid" // the device certificate's dates have not begun
+	ClientCertUsage   ID = "client_cert_usage"         // the device certificate is not for client authentication
+	ClientCertChain   ID = "client_cert_chain"         // the device intermediate CA is not sent with it
+	ClientCertRefused ID = "client_cert_refused"       // the gateway refused the device certificate for a reason not visible here
 
 	// Issue 14: every endpoint and node.
 	//
@@ -125,7 +129,7 @@ const (
 	EvVerifier = "verifier" // "os" on the finding that is the OS verifier's own refusal
 
 	// Issue 13: device-certificate login.
-	//
+	EvGatewayAnswer = "gateway_answer" // what the gateway said when it refused ("HTTP 401 No certificate")
 
 	// Issue 14: every endpoint and node.
 	//
@@ -265,7 +269,8 @@ type Report struct {
 	OSVerifier *OSVerdict     `json:"os_verifier,omitempty"` // the OS's own verifier's answer, when asked
 
 	// Issue 13: device-certificate login.
-	//
+	Login       *LoginInfo   `json:"login,omitempty"`
+	DeviceCerts []DeviceCert `json:"device_certificates,omitempty"`
 
 	// Issue 14: every endpoint and node.
 	//

@@ -16,6 +16,9 @@ import "sort"
 //  5. Validity and revocation, then names and usage, then algorithms.
 //  6. The device's client certificate last: the gateway's certificate is
 //     judged first in the handshake, so the user meets those problems first.
+//     Among its faults, a missing key first (nothing else can be tried
+//     without it), then dates, issuer, chain and usage, then a refusal no
+//     local check explains, then a certificate missing altogether.
 var precedence = []ID{
 	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion,
 	ClockSkew,
@@ -24,7 +27,8 @@ var precedence = []ID{
 	CertExpired, CertNotYetValid, Revoked,
 	HostnameMismatch, NameConstraints, WrongUsage, NotCA, PathTooLong,
 	WeakSignature, WeakKey,
-	ClientCertExpired, ClientCertUntrust, ClientCertRequired,
+	ClientCertNoKey, ClientCertExpired, ClientCertNotYet, ClientCertUntrust, ClientCertChain,
+	ClientCertUsage, ClientCertRefused, ClientCertRequired,
 	Unclassified,
 }
 

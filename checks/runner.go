@@ -26,6 +26,9 @@ type run struct {
 	// finished is set when Run returns: a time server that answers late
 	// must neither send events nor touch the report handed out.
 	finished bool
+	// given is the device identity the user gave, kept for judging even
+	// when it cannot be offered (no key).
+	given *tls.Certificate
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -95,6 +98,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	r := &run{target: target, opts: opts, timings: map[string]int64{}}
+	r.given, r.opts.ClientCert = splitClientCert(opts.ClientCert) // Issue 13: judge it even when it cannot be offered
 	started := opts.Now()
 	t0 := time.Now()
 	rep := &Report{
@@ -202,13 +206,13 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		}
 		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
 	}
-	if tf != nil {
-		if tf.ID == ClientCertRequired {
-			tf = r.judgeIdentities(ctx, tf, hs.acceptable)
-		}
+	// Issue 13: the first login step runs beside the chain checks; the
+	// device-certificate findings are made when it has answered.
+	login := r.startLogin(ctx, addrs, hs)
+	if tf != nil && !isClientCertTLS(tf, hs) {
 		findings = append(findings, *tf)
 	}
-	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
+	end(tf == nil || isClientCertTLS(tf, hs), rep.TLS.Version)
 
 	clock := r.settleClock(ctx, waitClock(), gateway, hs)
 	rep.Clock = clock
@@ -263,6 +267,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	findings = append(findings, certFindings...)
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
+	findings = append(findings, r.deviceFindings(ctx, rep, <-login, hs, tf, lt.pool, truth)...)
 	return append(findings, r.ntpFinding(clock)...)
 }
 

@@ -84,6 +84,7 @@ func TestScenarioTable(t *testing.T) {
 		"client_auth_eku":          {checks.WrongUsage},
 		"name_constraints":         {checks.NameConstraints},
 		"client_cert":              {checks.ClientCertRequired},
+		"client_cert_expired":      {checks.ClientCertExpired},
 		"interception":             {checks.TLSInterception},
 		"too_long":                 {checks.OK, checks.ValidityTooLong},
 		"weak_key":                 {checks.WeakKey},
@@ -623,6 +624,7 @@ var gatewayTests = []struct {
 		p.invalid(p.now, x509.CANotAuthorizedForThisName)
 	}},
 	{"client_cert", kindClientCert, nil},
+	{"client_cert_expired", kindClientCert, nil},
 	{"interception", kindTLS, func(p *probe) {
 		p.chainLen(1)
 		iss := p.leaf().Issuer

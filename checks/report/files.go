@@ -116,6 +116,7 @@ func Summary(rep *checks.Report, v View) string {
 		fmt.Fprintf(&b, "%s %s / %s / %s .. %s / sha256 %s\n", v.tr("サーバー証明書:", "Server certificate:"),
 			c.Subject, c.Issuer, formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), c.SHA256)
 	}
+	writeDeviceSummary(&b, rep, v) // Issue 13
 	if rep.TLS.Version != "" {
 		fmt.Fprintf(&b, "TLS: %s %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}

@@ -202,6 +202,7 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 		{v.tr("信頼ストア", "Trust store"), fmt.Sprintf("%s (%d)", rep.Trust.Store, rep.Trust.Roots)},
 		{v.tr("信頼ストアの判定", "Trust store verdict"), rep.Trust.Verdict},
 	}
+	out = append(out, deviceFacts(rep, v)...) // Issue 13
 	if rep.Trust.OSVerdict != "" {
 		out = append(out, kv{v.tr("OS の判定", "OS verdict"), rep.Trust.OSVerdict})
 	}

@@ -127,6 +127,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if n := clientNote(rep, v); n != "" {
 		fmt.Fprintf(&b, "\n%s\n", n)
 	}
+	writeDevice(&b, rep, v) // Issue 13
 	if len(rep.Chain) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", v.tr("証明書チェーン:", "Certificate chain:"))
 		for i, c := range rep.Chain {
