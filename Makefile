@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^var Version = "\(.*\)"/\1/p' checks/model.go)
 # What Fyne needs to build (cgo, OpenGL, X11) and what the tests use.
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_DEBS  := xvfb ca-certificates osslsigncode openssl
+TEST_DEBS  := xvfb ca-certificates osslsigncode openssl libnss3-tools
 # Real VPN parts the tests run on loopback: the AnyConnect-compatible gateway and
 # client, a second TLS stack's client, a web server, and a DNS server.
 VPN_DEBS   := ocserv openconnect nginx-light gnutls-bin dnsmasq-base

@@ -58,7 +58,7 @@ func (r *run) deviceFindings(ctx context.Context, rep *Report, li *LoginInfo, hs
 		verdict = li.Verdict
 	}
 	j := &deviceJudge{r: r, ctx: ctx, acceptable: hs.acceptable, now: now, pool: pool}
-	rep.DeviceCerts = r.judgeAll(j)
+	rep.DeviceCerts = r.judgeAll(ctx, j)
 	offer := r.usableClientCert()
 	switch {
 	case offer != nil:
@@ -75,7 +75,7 @@ func (r *run) deviceFindings(ctx context.Context, rep *Report, li *LoginInfo, hs
 }
 
 // judgeAll judges the identity given and every one the platform lists.
-func (r *run) judgeAll(j *deviceJudge) []DeviceCert {
+func (r *run) judgeAll(ctx context.Context, j *deviceJudge) []DeviceCert {
 	var out []DeviceCert
 	if r.given != nil {
 		chain := certChainDER(r.given)
@@ -84,7 +84,7 @@ func (r *run) judgeAll(j *deviceJudge) []DeviceCert {
 		}
 	}
 	if r.opts.ClientIdentities != nil {
-		ids, err := r.opts.ClientIdentities()
+		ids, err := underDeadline(ctx, "the certificate look-up", r.opts.ClientIdentities)
 		if err == nil {
 			for i, c := range ids {
 				if i >= 20 { // a store with hundreds of identities: judge the first few

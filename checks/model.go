@@ -237,6 +237,22 @@ type ClockInfo struct {
 	True     time.Time `json:"true_time,omitempty"`
 	Error    string    `json:"error,omitempty"`
 	Known    bool      `json:"known"`
+
+	// Issue 15: clock and revocation.
+	// Source says where the true time came from (ClockNTP, ClockHTTPDate,
+	// ClockOCSP) and PrecisionMS how far it may be off.
+	Source      string       `json:"source,omitempty"`
+	PrecisionMS int64        `json:"precision_ms,omitempty"`
+	Servers     []ServerTime `json:"servers,omitempty"`
+	// Coarse lists the fallback sources tried and why they were not used.
+	Coarse []string `json:"coarse,omitempty"`
+}
+
+// ServerTime is one time server's answer (issue 15).
+type ServerTime struct {
+	Server   string `json:"server"`
+	OffsetMS int64  `json:"offset_ms"`
+	Error    string `json:"error,omitempty"`
 }
 
 // Target is a parsed gateway address.

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/beevik/ntp"
 	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 )
 
@@ -198,7 +197,8 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 		end(false, f.Detail)
 		return finishEarly(f, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
-	end(true, conn.RemoteAddr().String())
+	gateway := conn.RemoteAddr().String()
+	end(true, gateway)
 
 	end = r.start(StepTLS)
 	hs, tf := r.tlsStep(ctx, conn, addrs)
@@ -222,7 +222,8 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, hs.notes...)
 	end((tf == nil || isClientCertTLS(tf, hs)) && !hasFail(hs.notes), rep.TLS.Version)
 
-	clock := waitClock()
+	clock := r.settleClock(ctx, waitClock(), gateway, hs)
+	rep.Clock = clock
 	lt := sh.trust()
 	rep.Trust = lt.info
 
@@ -232,7 +233,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	p := v.best
 	rep.Chain = describeChain(p.links)
 	rep.CandidatePaths = v.infos
-	certFindings := v.cert
+	certFindings := blameClock(v.cert, p.links, clock)
 	end(!hasFail(certFindings), "")
 
 	end = r.start(StepTrust)
@@ -276,14 +277,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, revFindings...)
 	findings = r.judgeLogin(ctx, findings, p, lt.pool, truth, conn.RemoteAddr()) // issue 14
 	findings = append(findings, r.deviceFindings(ctx, rep, <-login, hs, tf, lt.pool, truth)...)
-	if clock.Error != "" && r.opts.NTPServer != "" {
-		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
-			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)
-		g.Evidence[EvNTPServer] = clock.Server
-		g.Evidence[EvError] = clock.Error
-		findings = append(findings, g)
-	}
-	return findings
+	return append(findings, r.ntpFinding(clock)...)
 }
 
 func hasFail(fs []Finding) bool {
@@ -295,44 +289,13 @@ func hasFail(fs []Finding) bool {
 	return false
 }
 
-// checkClock asks the NTP server how wrong this computer's clock is.
-func (r *run) checkClock(ctx context.Context) ClockInfo {
-	end := r.start(StepClock)
-	ci := ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now().UTC()}
-	if r.opts.NTPServer == "" {
-		ci.Error = "no time server configured"
-		r.emit(StepClock, StepSkipped, 0, ci.Error)
-		return ci
-	}
-	budget := ntpBudget
-	if d, ok := ctx.Deadline(); ok && time.Until(d) < budget {
-		budget = time.Until(d)
-	}
-	resp, err := ntp.QueryWithOptions(r.opts.NTPServer, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
-	if err == nil {
-		err = resp.Validate()
-	}
-	if err != nil {
-		ci.Error = err.Error()
-		end(true, "time server unavailable")
-		return ci
-	}
-	ci.Known = true
-	ci.Local = r.opts.Now().UTC()
-	ci.OffsetMS = resp.ClockOffset.Milliseconds()
-	ci.True = ci.Local.Add(resp.ClockOffset)
-	off := resp.ClockOffset
-	end(off < skewWarn && off > -skewWarn, humanOffset(-off))
-	return ci
-}
-
 // loadTrust reads the trust store afresh and adds --ca-file roots.
-func (r *run) loadTrust() (*trustPool, TrustInfo) {
+func (r *run) loadTrust(ctx context.Context) (*trustPool, TrustInfo) {
 	defer func(t0 time.Time) { r.addTiming("trust_load", time.Since(t0)) }(time.Now())
 	pool := &trustPool{}
 	info := TrustInfo{Verdict: "not checked"}
 	if r.opts.Trust != nil {
-		snap, err := r.opts.Trust.Load()
+		snap, err := underDeadline(ctx, "reading the trust store", r.opts.Trust.Load)
 		if err != nil {
 			info.Error = err.Error()
 		}

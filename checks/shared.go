@@ -38,7 +38,7 @@ func (r *run) startShared(ctx context.Context) *shared {
 	}
 	go func() { s.clockCh <- r.checkClock(ctx) }()
 	go func() {
-		p, info := r.loadTrust()
+		p, info := r.loadTrust(ctx)
 		s.trustCh <- loadedTrust{p, info}
 	}()
 	return s

@@ -252,9 +252,9 @@ func (l *Lab) Options(name string) (checks.Options, error) {
 		timeout = defaultTimeout
 	}
 	roots := append([]*x509.Certificate{l.root.cert}, g.roots...)
-	var ids func() ([]*x509.Certificate, error)
+	var ids func(context.Context) ([]*x509.Certificate, error)
 	if g.identities != nil {
-		ids = func() ([]*x509.Certificate, error) { return g.identities, nil }
+		ids = func(context.Context) ([]*x509.Certificate, error) { return g.identities, nil }
 	}
 	return checks.Options{
 		ClientIdentities: ids,
@@ -264,6 +264,9 @@ func (l *Lab) Options(name string) (checks.Options, error) {
 		Resolver:         l.rslv,
 		Now:              l.now,
 		HTTPClient:       l.http,
+		// The practice world's true time is simulated, years from the
+		// build date in the clock scenarios.
+		EarliestTime: l.now().Add(-5 * year),
 	}, nil
 }
 

@@ -219,7 +219,7 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 	}
 	clock := v.tr("確認できませんでした: ", "not checked: ") + rep.Clock.Error
 	if rep.Clock.Known {
-		clock = fmt.Sprintf("%s (NTP %s)", fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
+		clock = fmt.Sprintf("%s (%s)", fmtOffset(rep.Clock.OffsetMS, v), clockSource(rep.Clock, v))
 	}
 	out = append(out, kv{v.tr("時計の補正量", "Clock correction"), clock})
 	if rep.TLS.HandshakeError != "" {

@@ -165,7 +165,7 @@ func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
 		fmt.Fprintf(b, "TLS: %s, %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}
 	if rep.Clock.Known {
-		fmt.Fprintf(b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
+		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), clockSource(rep.Clock, v))
 	} else if rep.Clock.Error != "" {
 		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計:", "Clock:"), v.tr("確認できませんでした", "not checked"), rep.Clock.Error)
 	}

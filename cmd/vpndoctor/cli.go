@@ -202,6 +202,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, usagef("%v", err)
 		}
 	}
+	started := time.Now()
 	var target checks.Target
 	var opts checks.Options
 	sys := newSystem() // facts and profiles are read only if used
@@ -249,7 +250,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if f.demo == "" || flagSet(fs, "timeout") {
-		opts.Timeout = f.timeout // a practice case otherwise keeps its own deadline
+		// A practice case otherwise keeps its own deadline. --timeout bounds
+		// the whole command: reading this computer's settings comes off it.
+		opts.Timeout = max(f.timeout-time.Since(started), 100*time.Millisecond)
 	}
 	if opts.ClientCert, err = flagIdentity(f.clientCert, f.clientKey); err != nil {
 		return exitUsage, err
