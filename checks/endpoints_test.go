@@ -23,19 +23,24 @@ import (
 	"github.com/vpndoctor/vpndoctor/internal/loginlab"
 )
 
-// loginPKI is a root and an intermediate made for one test, around the
-// fixed clock.
+// loginNow is when these tests' certificates are made around. It is the
+// real time, not the fixed clock of the practice tests: without a time
+// server the engine takes the gateway's own clock (issue 15), which is
+// this computer's.
+var loginNow = time.Now()
+
+// loginPKI is a root and an intermediate made for one test.
 type loginPKI struct {
 	root, inter *loginlab.CA
 }
 
 func newLoginPKI(t *testing.T) loginPKI {
 	t.Helper()
-	root, err := loginlab.NewRoot("Login Test Root", currentTime.AddDate(-5, 0, 0), currentTime.AddDate(10, 0, 0))
+	root, err := loginlab.NewRoot("Login Test Root", loginNow.AddDate(-5, 0, 0), loginNow.AddDate(10, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	inter, err := root.Intermediate("Login Test Issuing CA", currentTime.AddDate(-2, 0, 0), currentTime.AddDate(5, 0, 0))
+	inter, err := root.Intermediate("Login Test Issuing CA", loginNow.AddDate(-2, 0, 0), loginNow.AddDate(5, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,9 +50,9 @@ func newLoginPKI(t *testing.T) loginPKI {
 // leaf issues a certificate valid now, or expired when expired is set.
 func (p loginPKI) leaf(t *testing.T, expired bool, names ...string) tls.Certificate {
 	t.Helper()
-	nb, na := currentTime.AddDate(0, -1, 0), currentTime.AddDate(0, 2, 0)
+	nb, na := loginNow.AddDate(0, -1, 0), loginNow.AddDate(0, 2, 0)
 	if expired {
-		nb, na = currentTime.AddDate(-1, 0, 0), currentTime.AddDate(0, 0, -3)
+		nb, na = loginNow.AddDate(-1, 0, 0), loginNow.AddDate(0, 0, -3)
 	}
 	c, err := p.inter.Leaf(loginlab.LeafSpec{Names: names, NotBefore: nb, NotAfter: na})
 	if err != nil {
@@ -81,11 +86,9 @@ func serveNodes(t *testing.T, nodes ...loginlab.Node) *loginlab.Server {
 }
 
 func loginOptions(p loginPKI, dns *loginlab.DNS) checks.Options {
-	t0 := time.Now()
 	return checks.Options{
 		Trust:    checks.StaticStore{Name: "test store", Roots: []*x509.Certificate{p.root.Cert}},
 		Resolver: dns.Resolver(),
-		Now:      func() time.Time { return currentTime.Add(time.Since(t0)) },
 		Timeout:  8 * time.Second,
 	}
 }
@@ -213,8 +216,8 @@ func sha256Hex(c *x509.Certificate) string {
 // VPN client saved is the old one.
 func TestStalePin(t *testing.T) {
 	const host = "fw.pin.test"
-	old, _ := loginlab.SelfSigned([]string{host}, currentTime.AddDate(-2, 0, 0), currentTime.AddDate(0, 0, -1))
-	cur, _ := loginlab.SelfSigned([]string{host}, currentTime.AddDate(0, 0, -1), currentTime.AddDate(1, 0, 0))
+	old, _ := loginlab.SelfSigned([]string{host}, loginNow.AddDate(-2, 0, 0), loginNow.AddDate(0, 0, -1))
+	cur, _ := loginlab.SelfSigned([]string{host}, loginNow.AddDate(0, 0, -1), loginNow.AddDate(1, 0, 0))
 	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: cur})
 	dns := startDNS(t, map[string][]string{host: {"127.0.0.2"}})
 	opts := loginOptions(newLoginPKI(t), dns)
@@ -305,14 +308,14 @@ func publicSet(roots ...*x509.Certificate) func() []checks.StoreCert {
 // holds only in an expired form, is an out-of-date trust store.
 func TestTrustStoreOutdated(t *testing.T) {
 	key := newKey(t)
-	current, err := loginlab.RootWithKey("Public Root R2", key, currentTime.AddDate(-1, 0, 0), currentTime.AddDate(15, 0, 0))
+	current, err := loginlab.RootWithKey("Public Root R2", key, loginNow.AddDate(-1, 0, 0), loginNow.AddDate(15, 0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	expired, _ := loginlab.RootWithKey("Public Root R2", key, currentTime.AddDate(-20, 0, 0), currentTime.AddDate(0, -1, 0))
-	inter, _ := current.Intermediate("Public Issuing CA", currentTime.AddDate(-1, 0, 0), currentTime.AddDate(3, 0, 0))
+	expired, _ := loginlab.RootWithKey("Public Root R2", key, loginNow.AddDate(-20, 0, 0), loginNow.AddDate(0, -1, 0))
+	inter, _ := current.Intermediate("Public Issuing CA", loginNow.AddDate(-1, 0, 0), loginNow.AddDate(3, 0, 0))
 	const host = "vpn.public.test"
-	leaf, _ := inter.Leaf(loginlab.LeafSpec{Names: []string{host}, NotBefore: currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 2, 0)})
+	leaf, _ := inter.Leaf(loginlab.LeafSpec{Names: []string{host}, NotBefore: loginNow.AddDate(0, -1, 0), NotAfter: loginNow.AddDate(0, 2, 0)})
 	srv := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: leaf})
 	dns := startDNS(t, map[string][]string{host: {"127.0.0.2"}})
 	other := newLoginPKI(t)
