@@ -254,6 +254,7 @@ func (r *run) buildPath(ctx context.Context, sent []*x509.Certificate, pool *tru
 func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[string]bool) (*x509.Certificate, string, error) {
 	var lastURL string
 	var lastErr error
+	r.refuseExtra(c.IssuingCertificateURL) // issue 16: what is not fetched is evidence
 	for _, u := range httpURLs(c.IssuingCertificateURL) {
 		lastURL = u
 		data, err := r.fetch(ctx, "GET", u, "", nil, maxCertDownload)

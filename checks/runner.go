@@ -27,6 +27,9 @@ type run struct {
 	// finished is set when Run returns: a time server that answers late
 	// must neither send events nor touch the report handed out.
 	finished bool
+	// The fetch policy of this diagnosis (issue 16), made on first use.
+	policyOnce sync.Once
+	fetchPol   *fetchPolicy
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -106,6 +109,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		Chain:         []ChainCert{},
 	}
 	findings := r.diagnose(ctx, rep)
+	rep.RefusedFetches = r.policy().Refused()
 	for i := range findings {
 		findings[i].Evidence[EvHost] = target.Host
 		findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
@@ -188,6 +192,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		return finishEarly(f, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
 	end(true, conn.RemoteAddr().String())
+	r.setGateway(conn)
 
 	end = r.start(StepTLS)
 	hs, tf := r.tlsStep(ctx, conn, addrs)
