@@ -203,4 +203,3 @@ func TestOneCRLAtATime(t *testing.T) {
 		t.Errorf("%d CRL downloads ran at once", peak)
 	}
 }
-
