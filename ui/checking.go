@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 )
 
@@ -134,7 +135,8 @@ func (w *Wizard) finished(run *checkRun, rep *checks.Report) {
 		return
 	}
 	w.run = nil
-	w.report, w.reported = rep, run.src
+	// The wizard draws a copy with hostile characters made visible (issue 16).
+	w.report, w.reported = report.Sanitize(rep), run.src
 	w.show(StepResult)
 }
 

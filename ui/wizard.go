@@ -103,6 +103,7 @@ func New(a fyne.App, cfg Config) *Wizard { return newWizard(a, cfg, fyne.Do) }
 // calling goroutine, so the tests queue the calls and run them on the
 // test's goroutine instead, as the real driver does on its own.
 func newWizard(a fyne.App, cfg Config, post func(func())) *Wizard {
+	cfg = visibleConfig(cfg)
 	lang := cfg.Lang
 	if lang == "" {
 		lang = guide.FromEnv()
