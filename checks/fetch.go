@@ -158,3 +158,14 @@ func (r *run) setGateway(c net.Conn) {
 		r.policy().setGateway(a.IP)
 	}
 }
+
+// namedResolver puts the DNS server the user named (Options.ResolverName)
+// into a lookup error, where Go's resolver names the system's server even
+// when its Dial went elsewhere.
+func (r *run) namedResolver(err error) error {
+	var de *net.DNSError
+	if r.opts.ResolverName != "" && errors.As(err, &de) {
+		de.Server = r.opts.ResolverName
+	}
+	return err
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/beevik/ntp"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // DefaultTimeout bounds a whole diagnosis.
@@ -150,13 +151,17 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	// The clock and the trust store do not depend on the gateway: learn them
 	// while the network steps run.
 	clockCh := make(chan ClockInfo, 1)
-	go func() { clockCh <- r.checkClock(ctx) }()
+	go func() {
+		defer crash.Guard()
+		clockCh <- r.checkClock(ctx)
+	}()
 	type loaded struct {
 		pool *trustPool
 		info TrustInfo
 	}
 	trustCh := make(chan loaded, 1)
 	go func() {
+		defer crash.Guard()
 		p, info := r.loadTrust()
 		trustCh <- loaded{p, info}
 	}()

@@ -12,8 +12,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vpndoctor/vpndoctor/checks"
-	"github.com/vpndoctor/vpndoctor/checks/report"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
+	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // checkSource is what a check is of: an address the user gave, or a
@@ -65,6 +66,7 @@ func (w *Wizard) begin(src checkSource) {
 	w.run = run
 	w.show(StepChecking)
 	go func() {
+		defer crash.Guard()
 		name, target, opts, err := w.prepare(src)
 		if err != nil {
 			w.post(func() { w.failed(run, err) })

@@ -52,6 +52,10 @@ type Config struct {
 	SettingsProblems []string
 	// Icon is the application's icon (PNG). May be nil.
 	Icon []byte
+	// Later, when set, reads what the window does not wait for (profiles,
+	// facts, settings); it is called off Fyne's goroutine once the window
+	// is open, and its answer merged in through fyne.Do.
+	Later func() Later
 }
 
 // The actions OpenAction is asked for.

@@ -7,9 +7,12 @@ import (
 	"os"
 
 	_ "github.com/vpndoctor/vpndoctor/cmd/vpndoctor/internal/plainlocale" // before Fyne reads the locale
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 func main() {
+	installCrashHandler(os.Stderr, os.Exit)
+	defer crash.Guard()
 	if len(os.Args) > 1 {
 		attachConsole() // a command typed in a Windows console prints there
 	}
