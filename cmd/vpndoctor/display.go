@@ -34,7 +34,6 @@ func noDisplayPanic(v any) bool {
 	return strings.Contains(s, "glfw") && (strings.Contains(s, "not initialized") || strings.Contains(s, "init") || strings.Contains(s, "display"))
 }
 
-
 // displayReachable tries the display's socket, so that a DISPLAY left
 // over from an SSH session whose forwarding is gone gets the plain line
 // too, before Fyne (whose GLFW would log an X11 error and panic). A
