@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"strings"
 	"testing"
 	"time"
 )
@@ -160,6 +161,18 @@ func TestGuardClockWarningThreshold(t *testing.T) {
 		if f != nil && f.Severity != Warn {
 			t.Errorf("offset %s: severity %s, want warn (the certificates are valid either way)", tc.offset, f.Severity)
 		}
+		// The true time is ahead: this computer's clock is behind ("-").
+		if f != nil && (f.Cert != -1 || !strings.Contains(f.Detail, "off by "+humanOffset(-tc.offset)) || f.Evidence[EvClockOffset] != humanOffset(-tc.offset)) {
+			t.Errorf("offset %s: cert %d, detail %q, evidence %v", tc.offset, f.Cert, f.Detail, f.Evidence)
+		}
+	}
+	// A clock so wrong that the valid certificates look expired: the
+	// finding is the clock's, and says by how much, signed.
+	off := 3 * 365 * 24 * time.Hour
+	clock := ClockInfo{Known: true, Local: guardTime.Add(off), True: guardTime, OffsetMS: -off.Milliseconds(), Server: "ntp.test"}
+	fs := checkValidity(links, clock)
+	if f := hasID(fs, ClockSkew); f == nil || f.Severity != Fail || f.Cert != -1 || !strings.Contains(f.Detail, "off by "+humanOffset(off)) || !strings.HasPrefix(humanOffset(off), "+") {
+		t.Errorf("clock ahead by 3 years: %+v", fs)
 	}
 	// Unknown true time: no warning, whatever the numbers say.
 	if fs := checkValidity(links, ClockInfo{Local: guardTime, OffsetMS: time.Hour.Milliseconds()}); hasID(fs, ClockSkew) != nil {
@@ -224,10 +237,22 @@ func TestGuardDistrustedNeverTrusted(t *testing.T) {
 	if rep := diagnose(TrustSnapshot{Name: "t", Roots: roots}); rep.Primary != OK || rep.Trust.Verdict != "trusted" {
 		t.Fatalf("control: primary %s, verdict %s", rep.Primary, rep.Trust.Verdict)
 	}
+	// Without the root: untrusted, about the last certificate of the chain;
+	// trusted by other programs (a browser's store), the finding says so.
+	rep := diagnose(TrustSnapshot{Name: "t", Elsewhere: []StoreCert{{Cert: root.cert, Origin: "Firefox"}}})
+	f := hasID(rep.Findings, UntrustedRoot)
+	if f == nil || f.Cert != len(rep.Chain)-1 || !strings.Contains(f.Detail, "other programs on this computer (Firefox) trust it") {
+		t.Errorf("untrusted, trusted elsewhere: chain %d, finding %+v", len(rep.Chain), f)
+	}
+	rep = diagnose(TrustSnapshot{Name: "t"})
+	if f := hasID(rep.Findings, UntrustedRoot); f == nil || strings.Contains(f.Detail, "other programs") {
+		t.Errorf("untrusted, nowhere else: %+v", f)
+	}
 	for name, distrusted := range map[string]*x509.Certificate{"root": root.cert, "intermediate": inter} {
 		rep := diagnose(TrustSnapshot{Name: "t", Roots: roots, Distrusted: []StoreCert{{Cert: distrusted, Origin: "Disallowed"}}})
 		f := hasID(rep.Findings, UntrustedRoot)
-		if rep.Primary != UntrustedRoot || rep.Trust.Verdict != "untrusted" || f == nil || f.Evidence[EvIssuer] != distrusted.Subject.CommonName {
+		if rep.Primary != UntrustedRoot || rep.Trust.Verdict != "untrusted" || f == nil || f.Evidence[EvIssuer] != distrusted.Subject.CommonName || f.Cert != -1 ||
+			!strings.Contains(f.Detail, "(Disallowed)") {
 			t.Errorf("distrusted %s: primary %s, verdict %s, finding %+v", name, rep.Primary, rep.Trust.Verdict, f)
 		}
 	}
@@ -239,7 +264,7 @@ func TestGuardDistrustedNeverTrusted(t *testing.T) {
 		t.Fatal(err)
 	}
 	twin, _ := x509.ParseCertificate(twinDER)
-	rep := diagnose(TrustSnapshot{Name: "t", Roots: roots, Distrusted: []StoreCert{{Cert: twin, Origin: "Never Trust"}}})
+	rep = diagnose(TrustSnapshot{Name: "t", Roots: roots, Distrusted: []StoreCert{{Cert: twin, Origin: "Never Trust"}}})
 	if rep.Trust.Verdict != "untrusted" {
 		t.Errorf("a re-issued distrusted root (same key and name) is trusted: %s", rep.Primary)
 	}

@@ -56,6 +56,9 @@ type Config struct {
 	// facts, settings); it is called off Fyne's goroutine once the window
 	// is open, and its answer merged in through fyne.Do.
 	Later func() Later
+	// OnStarted, when set, is called once the window's event loop runs
+	// (the window takes input): scripts/launch-time.sh measures to it.
+	OnStarted func()
 }
 
 // The actions OpenAction is asked for.

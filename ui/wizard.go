@@ -95,6 +95,9 @@ func Run(cfg Config) {
 	}
 	w := New(a, cfg)
 	a.Lifecycle().SetOnStopped(w.Close)
+	if cfg.OnStarted != nil {
+		a.Lifecycle().SetOnStarted(cfg.OnStarted)
+	}
 	w.win.ShowAndRun()
 }
 

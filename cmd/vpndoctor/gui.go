@@ -102,6 +102,11 @@ func openWizard(args []string, stderr io.Writer) int {
 		return report.Write(w, report.Format(format), rep, v)
 	}
 	cfg.OpenFolder = platform.OpenFolder
+	if os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != "" {
+		cfg.OnStarted = func() {
+			fmt.Fprintf(stderr, "vpndoctor: window ready %d ms after the program started\n", time.Since(processStart).Milliseconds())
+		}
+	}
 	ui.Run(cfg)
 	return exitOK
 }
