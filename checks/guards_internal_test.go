@@ -248,6 +248,12 @@ func TestGuardDistrustedNeverTrusted(t *testing.T) {
 	if f := hasID(rep.Findings, UntrustedRoot); f == nil || strings.Contains(f.Detail, "other programs") {
 		t.Errorf("untrusted, nowhere else: %+v", f)
 	}
+	// The server sends its own root, which this computer does not trust.
+	withRoot, _ := ParseTarget(serveChain(t, [][]byte{leafDER, inter.Raw, root.cert.Raw}, leafKey))
+	rep = Run(context.Background(), withRoot, Options{Trust: snapshotStore{TrustSnapshot{Name: "t"}}, Now: func() time.Time { return guardTime }, Timeout: 5 * time.Second})
+	if f := hasID(rep.Findings, UntrustedRoot); f == nil || len(rep.Chain) != 3 || f.Cert != 2 {
+		t.Errorf("a sent, untrusted root: chain %d, finding %+v", len(rep.Chain), f)
+	}
 	for name, distrusted := range map[string]*x509.Certificate{"root": root.cert, "intermediate": inter} {
 		rep := diagnose(TrustSnapshot{Name: "t", Roots: roots, Distrusted: []StoreCert{{Cert: distrusted, Origin: "Disallowed"}}})
 		f := hasID(rep.Findings, UntrustedRoot)
