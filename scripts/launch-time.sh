@@ -42,5 +42,5 @@ for i in $(seq 1 "$n"); do
   times+=($(( (t1 - t0) / 1000000 )))
 done
 # In-process: from Go's package initialisation to Fyne's event loop running.
-grep -o 'ready [0-9]* ms' "$trace" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "in-process (init to event loop): %d launches, median %d ms\n", NR, (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'
+{ grep -o 'ready [0-9]* ms' "$trace" || true; } | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "in-process (init to event loop): %d launches, median %d ms\n", NR, (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "launch to window: %d launches, min %d ms, median %d ms, max %d ms\n", NR, a[1], (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)), a[NR]}'
