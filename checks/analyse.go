@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 )
 
 // Thresholds the findings use.
@@ -97,6 +99,12 @@ func checkTrust(p path, pool *trustPool) []Finding {
 		f := newFinding(UntrustedRoot, Fail, "the certificate comes from a CA this computer does not trust",
 			fmt.Sprintf("%q was issued by %q, which is not in this computer's trusted roots", displayName(last.Subject), displayName(last.Issuer)), n-1)
 		certEvidence(&f, last, "intermediate")
+		f.Evidence[EvIssuer] = displayName(last.Issuer)
+		out = append(out, f)
+	case endBadSignature:
+		f := newFinding(BadSignature, Fail, "a certificate's signature does not match its issuer",
+			fmt.Sprintf("%q names %q as its issuer, but the certificate of that name (%s) did not sign it: the certificate was altered, or the wrong issuer is installed", displayName(last.Subject), displayName(last.Issuer), p.impostor.source), n-1)
+		certEvidence(&f, last, role(n-1, n+1, last))
 		f.Evidence[EvIssuer] = displayName(last.Issuer)
 		out = append(out, f)
 	case endTooDeep:
@@ -221,10 +229,13 @@ func checkHostname(leaf *x509.Certificate, host string) []Finding {
 	}
 	list := strings.Join(names, ", ")
 	detail := fmt.Sprintf("%s is not among the names the certificate is valid for (%s)", host, list)
-	if len(names) == 0 {
+	if len(names) == 0 && pathbuild.NamesUnreadable(leaf) {
+		list = "(unreadable)"
+		detail = "the certificate's list of names (subjectAltName) is malformed and cannot be read, so it is valid for no name"
+	} else if len(names) == 0 {
 		list = "(none)"
 		if leaf.Subject.CommonName != "" {
-			list = fmt.Sprintf("(none; only the old common name %q, which clients no longer accept)", leaf.Subject.CommonName)
+			list = fmt.Sprintf("(none; only the old common name %q, which browsers, Apple and Android devices no longer accept; some VPN clients still do)", leaf.Subject.CommonName)
 		}
 		detail = fmt.Sprintf("the certificate lists no names (subjectAltName); %s", list)
 	}
@@ -360,47 +371,67 @@ func checkUsage(links []link) []Finding {
 	return out
 }
 
-// checkNameConstraints applies every CA's name constraints to the leaf's
-// names and to the host connected to.
+// checkNameConstraints applies every CA's name constraints, DNS and IP
+// (permitted and excluded), to the leaf's names and addresses and to the
+// host connected to.
 func checkNameConstraints(links []link, host string) []Finding {
 	if len(links) < 2 {
 		return nil
 	}
 	leaf := links[0].cert
 	names := append([]string{}, leaf.DNSNames...)
-	hostIP := net.ParseIP(host)
-	if hostIP == nil && !containsFold(names, host) {
+	ips := append([]net.IP{}, leaf.IPAddresses...)
+	if hostIP := net.ParseIP(host); hostIP != nil {
+		if !containsIP(ips, hostIP) {
+			ips = append(ips, hostIP)
+		}
+	} else if !containsFold(names, host) {
 		names = append(names, host)
 	}
 	var out []Finding
 	for i, l := range links[1:] {
 		ca := l.cert
-		for _, n := range names {
-			if ok, why := dnsAllowed(ca, n); !ok {
-				f := newFinding(NameConstraints, Fail, "a CA of the chain may not issue certificates for this name",
-					fmt.Sprintf("%q is restricted to %s, but the certificate is for %s", displayName(ca.Subject), why, n), i+1)
-				certEvidence(&f, ca, role(i+1, len(links), ca))
-				f.Evidence[EvConstraint] = why
-				f.Evidence[EvDNSNames] = n
-				out = append(out, f)
-				break
-			}
+		name, why := firstRefused(ca, names, ips)
+		if why == "" {
+			continue
 		}
-		if hostIP != nil && len(ca.PermittedIPRanges) > 0 {
-			allowed := false
-			for _, r := range ca.PermittedIPRanges {
-				allowed = allowed || r.Contains(hostIP)
-			}
-			if !allowed {
-				f := newFinding(NameConstraints, Fail, "a CA of the chain may not issue certificates for this address",
-					fmt.Sprintf("%q is restricted to other IP ranges", displayName(ca.Subject)), i+1)
-				certEvidence(&f, ca, role(i+1, len(links), ca))
-				f.Evidence[EvConstraint] = "permitted IP ranges"
-				out = append(out, f)
-			}
+		what := "name"
+		if net.ParseIP(name) != nil {
+			what = "address"
 		}
+		f := newFinding(NameConstraints, Fail, "a CA of the chain may not issue certificates for this "+what,
+			fmt.Sprintf("%q is restricted to %s, but the certificate is for %s", displayName(ca.Subject), why, name), i+1)
+		certEvidence(&f, ca, role(i+1, len(links), ca))
+		f.Evidence[EvConstraint] = why
+		f.Evidence[EvDNSNames] = name
+		out = append(out, f)
 	}
 	return out
+}
+
+// firstRefused returns the first name or address ca's constraints refuse,
+// and the constraint.
+func firstRefused(ca *x509.Certificate, names []string, ips []net.IP) (string, string) {
+	for _, n := range names {
+		if ok, why := dnsAllowed(ca, n); !ok {
+			return n, why
+		}
+	}
+	for _, ip := range ips {
+		if ok, why := ipAllowed(ca, ip); !ok {
+			return ip.String(), why
+		}
+	}
+	return "", ""
+}
+
+func containsIP(list []net.IP, ip net.IP) bool {
+	for _, x := range list {
+		if x.Equal(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsFold(list []string, s string) bool {

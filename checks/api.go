@@ -1,11 +1,14 @@
 package checks
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 )
 
 // StoreCert is a certificate from a trust store, with where it came from
@@ -130,9 +133,13 @@ type Options struct {
 	// ClientCert, when set, is offered if the gateway asks for one.
 	ClientCert *tls.Certificate
 	// OSVerdict, when set, asks the operating system's own verifier about
-	// the chain the gateway sent (what the VPN client will conclude). It
-	// returns "trusted" or the OS's refusal in its own terms.
-	OSVerdict func(chain []*x509.Certificate, host string) (string, error)
+	// the chain the gateway sent (what a VPN client that uses it will
+	// conclude). It is asked while the engine builds its own path, and
+	// must return by ctx's deadline.
+	OSVerdict func(ctx context.Context, chain []*x509.Certificate, host string) (OSVerdict, error)
+	// Client is the VPN client whose rules judge the findings; the zero
+	// value judges by every client's rules at once (the strictest).
+	Client clients.Choice
 	// ClientIdentities, when set, lists this user's certificates that have
 	// a private key, to tell a missing device certificate from an unusable
 	// one.

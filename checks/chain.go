@@ -9,15 +9,15 @@ import (
 	"encoding/asn1"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 
 	"golang.org/x/crypto/cryptobyte"
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
-
-// maxChainDepth bounds path building against loops and hostile chains.
-const maxChainDepth = 8
 
 // pathEnd says how path building stopped.
 type pathEnd int
@@ -27,6 +27,7 @@ const (
 	endSelfSigned                   // reached a self-signed certificate the store does not hold
 	endIssuerMissing                // the issuer of the last certificate was found nowhere
 	endTooDeep
+	endBadSignature // a certificate with the issuer's name was found, but its key did not sign
 )
 
 // link is one certificate of the built path.
@@ -44,6 +45,9 @@ type path struct {
 	missingAIA string
 	aiaErr     error
 	distrusted *link
+	// impostor is, for endBadSignature, the certificate that bears the
+	// issuer's name but did not make the signature.
+	impostor *link
 }
 
 // trustPool is the trust store flattened for path building.
@@ -75,14 +79,14 @@ func sameKeyAndName(a, b *x509.Certificate) bool {
 }
 
 // signedBy checks child's signature with parent's key. Unlike
-// CheckSignatureFrom it accepts SHA-1 (we must find the path to say the
-// signature is weak) and does not insist that parent is a CA (a self-signed
-// leaf signs itself).
+// CheckSignatureFrom it accepts SHA-1 and MD5 (we must find the path to say
+// the signature is weak) and does not insist that parent is a CA (a
+// self-signed leaf signs itself).
 func signedBy(child, parent *x509.Certificate) bool {
 	if !bytes.Equal(child.RawIssuer, parent.RawSubject) {
 		return false
 	}
-	return parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature) == nil
+	return pathbuild.CheckSignature(child, parent) == nil
 }
 
 func isSelfSigned(c *x509.Certificate) bool { return signedBy(c, c) }
@@ -98,19 +102,6 @@ func (p *trustPool) anchorFor(c *x509.Certificate) *StoreCert {
 			if sc := r.parse(); sc != nil {
 				return sc
 			}
-		}
-	}
-	return nil
-}
-
-// rootIssuer finds c's issuer among the roots, parsed or not.
-func (p *trustPool) rootIssuer(c *x509.Certificate, used map[string]bool) *StoreCert {
-	if a := issuerIn(c, p.roots, used); a != nil {
-		return a
-	}
-	for _, r := range p.lazy.named(c.RawIssuer) {
-		if sc := r.parse(); sc != nil && !used[string(sc.Cert.Raw)] && signedBy(c, sc.Cert) {
-			return sc
 		}
 	}
 	return nil
@@ -146,7 +137,7 @@ func (l *lazyRoots) named(name []byte) []*lazyRoot { return l.bySubject[string(n
 
 func (r *lazyRoot) parse() *StoreCert {
 	r.once.Do(func() {
-		if c, err := x509.ParseCertificate(r.der); err == nil {
+		if c, err := pathbuild.ParseCertificate(r.der); err == nil {
 			r.parsed = &StoreCert{Cert: c, Origin: r.origin}
 		}
 	})
@@ -184,74 +175,92 @@ func (p *trustPool) isDistrusted(c *x509.Certificate) *StoreCert {
 	return nil
 }
 
-func issuerIn(c *x509.Certificate, cands []StoreCert, used map[string]bool) *StoreCert {
-	for i := range cands {
-		k := string(cands[i].Cert.Raw)
-		if !used[k] && signedBy(c, cands[i].Cert) {
-			return &cands[i]
+// poolRoots shows the trust pool to the path builder: roots by name,
+// parsed only when a certificate names them as its issuer.
+type poolRoots struct{ p *trustPool }
+
+func (r poolRoots) Named(name []byte) []pathbuild.Cert {
+	var out []pathbuild.Cert
+	for _, sc := range r.p.roots {
+		if bytes.Equal(sc.Cert.RawSubject, name) {
+			out = append(out, pathbuild.Cert{Cert: sc.Cert, Kind: pathbuild.Root, Origin: sc.Origin})
 		}
 	}
-	return nil
+	for _, l := range r.p.lazy.named(name) {
+		if sc := l.parse(); sc != nil {
+			out = append(out, pathbuild.Cert{Cert: sc.Cert, Kind: pathbuild.Root, Origin: sc.Origin})
+		}
+	}
+	return out
 }
 
-// buildPath walks from the leaf to a trusted root, taking issuers from the
-// store's roots, the certificates the server sent, the store's intermediates,
-// and finally the AIA caIssuers URL, in that order.
-func (r *run) buildPath(ctx context.Context, sent []*x509.Certificate, pool *trustPool) path {
-	var p path
-	var sentPool []StoreCert
-	for _, c := range sent[1:] {
-		sentPool = append(sentPool, StoreCert{Cert: c})
+func (r poolRoots) Anchor(c *x509.Certificate) (pathbuild.Cert, bool) {
+	if a := r.p.anchorFor(c); a != nil {
+		return pathbuild.Cert{Cert: a.Cert, Kind: pathbuild.Root, Origin: a.Origin}, true
 	}
-	used := map[string]bool{}
-	cur := link{cert: sent[0], source: FromServer}
-	for depth := 0; ; depth++ {
-		p.links = append(p.links, cur)
-		used[string(cur.cert.Raw)] = true
-		if d := pool.isDistrusted(cur.cert); d != nil && p.distrusted == nil {
-			p.distrusted = &link{cert: cur.cert, source: cur.source, origin: d.Origin}
-		}
-		if a := pool.anchorFor(cur.cert); a != nil {
-			p.links[len(p.links)-1].origin = a.Origin
-			if cur.source != FromServer {
-				p.links[len(p.links)-1].source = FromStore
-			}
-			p.end = endTrusted
-			return p
-		}
-		if depth >= maxChainDepth {
-			p.end = endTooDeep
-			return p
-		}
-		if a := pool.rootIssuer(cur.cert, used); a != nil {
-			cur = link{cert: a.Cert, source: FromStore, origin: a.Origin}
-			continue
-		}
-		if isSelfSigned(cur.cert) {
-			p.end = endSelfSigned
-			return p
-		}
-		if s := issuerIn(cur.cert, sentPool, used); s != nil {
-			cur = link{cert: s.Cert, source: FromServer}
-			continue
-		}
-		if s := issuerIn(cur.cert, pool.intermediates, used); s != nil {
-			cur = link{cert: s.Cert, source: FromStore, origin: s.Origin}
-			continue
-		}
-		if next, u, err := r.fetchIssuer(ctx, cur.cert, used); next != nil {
-			cur = link{cert: next, source: FromAIA, origin: u}
-			continue
-		} else if u != "" {
-			p.missingAIA, p.aiaErr = u, err
-		}
-		p.end = endIssuerMissing
-		return p
-	}
+	return pathbuild.Cert{}, false
 }
 
-// fetchIssuer downloads the issuer named in c's AIA caIssuers field.
-func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[string]bool) (*x509.Certificate, string, error) {
+// buildPaths finds every candidate path from the leaf to a trust anchor:
+// the certificates the server sent, the store's intermediates and roots,
+// and AIA downloads (see package pathbuild).
+func buildPaths(ctx context.Context, sent []*x509.Certificate, pool *trustPool, fetch pathbuild.FetchFunc) (pathbuild.Result, []path) {
+	in := pathbuild.Input{Sent: sent, Roots: poolRoots{pool}, Fetch: fetch}
+	for _, sc := range pool.intermediates {
+		c := sc.Cert
+		if c == nil {
+			c, _ = pathbuild.ParseCertificate(sc.DER) // a store may hand them over unparsed, like roots
+		}
+		if c != nil {
+			in.Intermediates = append(in.Intermediates, pathbuild.Cert{Cert: c, Kind: pathbuild.Intermediate, Origin: sc.Origin})
+		}
+	}
+	res := pathbuild.Build(ctx, in)
+	out := make([]path, 0, len(res.Paths))
+	for _, bp := range res.Paths {
+		out = append(out, fromBuilt(bp, pool))
+	}
+	return res, out
+}
+
+var endOf = map[pathbuild.End]pathEnd{
+	pathbuild.Trusted: endTrusted, pathbuild.SelfSigned: endSelfSigned, pathbuild.IssuerMissing: endIssuerMissing,
+	pathbuild.TooDeep: endTooDeep, pathbuild.BadSignature: endBadSignature,
+}
+
+func linkOf(c pathbuild.Cert) link {
+	l := link{cert: c.Cert, source: FromStore, origin: c.Origin}
+	switch c.Kind {
+	case pathbuild.Sent:
+		l.source = FromServer
+	case pathbuild.AIA:
+		l.source = FromAIA
+	}
+	return l
+}
+
+func fromBuilt(bp pathbuild.Path, pool *trustPool) path {
+	p := path{end: endOf[bp.End], missingAIA: bp.AIAURL, aiaErr: bp.AIAErr}
+	for _, c := range bp.Certs {
+		l := linkOf(c)
+		p.links = append(p.links, l)
+		if d := pool.isDistrusted(c.Cert); d != nil && p.distrusted == nil {
+			p.distrusted = &link{cert: l.cert, source: l.source, origin: d.Origin}
+		}
+	}
+	if errors.Is(p.aiaErr, pathbuild.ErrNotIssuer) {
+		p.aiaErr = fmt.Errorf("%s does not hold the certificate that signed %q", p.missingAIA, bp.Last().Cert.Subject.String())
+	}
+	if bp.Impostor != nil {
+		l := linkOf(*bp.Impostor)
+		p.impostor = &l
+	}
+	return p
+}
+
+// fetchIssuers downloads the certificates at c's AIA caIssuers addresses:
+// the first address that answers with certificates bearing the issuer's name.
+func (r *run) fetchIssuers(ctx context.Context, c *x509.Certificate) ([]*x509.Certificate, string, error) {
 	var lastURL string
 	var lastErr error
 	r.refuseExtra(c.IssuingCertificateURL) // issue 16: what is not fetched is evidence
@@ -268,8 +277,8 @@ func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[str
 			continue
 		}
 		for _, cand := range certs {
-			if !used[string(cand.Raw)] && signedBy(c, cand) {
-				return cand, u, nil
+			if bytes.Equal(cand.RawSubject, c.RawIssuer) {
+				return certs, u, nil
 			}
 		}
 		lastErr = fmt.Errorf("%s does not hold the certificate that signed %q", u, c.Subject.String())
@@ -287,11 +296,7 @@ func (r *run) fetchIssuer(ctx context.Context, c *x509.Certificate, used map[str
 // bundles are not read yet: they are rare for caIssuers of VPN gateways.
 func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	if !bytes.Contains(data, []byte("-----BEGIN")) {
-		certs, err := x509.ParseCertificates(data)
-		if err != nil {
-			return nil, fmt.Errorf("not a certificate: %w", err)
-		}
-		return certs, nil
+		return parseDERs(data)
 	}
 	var out []*x509.Certificate
 	for rest := data; ; {
@@ -302,7 +307,7 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 		if b.Type != "CERTIFICATE" {
 			continue
 		}
-		c, err := x509.ParseCertificate(b.Bytes)
+		c, err := pathbuild.ParseCertificate(b.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("certificate %d cannot be read: %w", len(out)+1, err)
 		}
@@ -313,6 +318,32 @@ func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
 	}
 	return out, nil
 }
+
+// parseDERs reads concatenated DER certificates, each with the zcrypto
+// fallback of pathbuild.ParseCertificate.
+func parseDERs(data []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for rest := cryptobyte.String(data); !rest.Empty(); {
+		var one cryptobyte.String
+		if !rest.ReadASN1Element(&one, cbasn1.SEQUENCE) {
+			return nil, fmt.Errorf("not a certificate: %d bytes of trailing data", len(rest))
+		}
+		c, err := pathbuild.ParseCertificate(one)
+		if err != nil {
+			return nil, fmt.Errorf("not a certificate: %w", err)
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("not a certificate: empty")
+	}
+	return out, nil
+}
+
+// ParseCertificate reads one DER certificate, falling back to zcrypto's
+// parser for what crypto/x509 refuses (MD5 or DSA signatures, P-192 keys,
+// odd encodings), so the checks can name what is wrong with it.
+func ParseCertificate(der []byte) (*x509.Certificate, error) { return pathbuild.ParseCertificate(der) }
 
 // describe turns a path into the report's chain.
 func describeChain(links []link) []ChainCert {

@@ -418,15 +418,17 @@ func TestOSVerdictUnclassified(t *testing.T) {
 	addr, _ := l.Target("ok")
 	target, _ := checks.ParseTarget(addr)
 	opts, _ := l.Options("ok")
-	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) {
-		return "CERT_E_UNTRUSTEDROOT (0x800B0109)", nil
+	opts.OSVerdict = func(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
+		return checks.OSVerdict{Verifier: "test", Reason: "CERT_E_UNTRUSTEDROOT (0x800B0109)"}, nil
 	}
 	rep := checks.Run(context.Background(), target, opts)
 	if rep.Primary != checks.Unclassified || rep.Trust.OSVerdict == "" {
 		t.Fatalf("primary = %s, os verdict %q", rep.Primary, rep.Trust.OSVerdict)
 	}
 	evidence(t, rep, checks.Unclassified, checks.EvError, "0x800B0109")
-	opts.OSVerdict = func([]*x509.Certificate, string) (string, error) { return "trusted", nil }
+	opts.OSVerdict = func(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
+		return checks.OSVerdict{Verifier: "test", Trusted: true}, nil
+	}
 	if rep := checks.Run(context.Background(), target, opts); rep.Primary != checks.OK {
 		t.Errorf("an agreeing OS verdict changed the primary to %s", rep.Primary)
 	}

@@ -72,7 +72,7 @@ func guardLeaf(t *testing.T, ca *guardCA, mod func(*x509.Certificate)) *x509.Cer
 	return c
 }
 
-func hasID(fs []Finding, id ID) *Finding {
+func findID(fs []Finding, id ID) *Finding {
 	for i := range fs {
 		if fs[i].ID == id {
 			return &fs[i]
@@ -101,7 +101,7 @@ func TestGuardPermittedIPRanges(t *testing.T) {
 		_ = root
 		leaf := guardLeaf(t, ca, nil)
 		fs := checkNameConstraints([]link{{cert: leaf}, {cert: ca.cert}}, tc.host)
-		f := hasID(fs, NameConstraints)
+		f := findID(fs, NameConstraints)
 		if (f != nil) != tc.want {
 			t.Errorf("permitted %s, host %s: finding %v, want %v (%+v)", tc.permitted, tc.host, f != nil, tc.want, fs)
 		}
@@ -126,7 +126,7 @@ func TestGuardLeafKeyUsage(t *testing.T) {
 	} {
 		leaf := guardLeaf(t, ca, func(c *x509.Certificate) { c.KeyUsage = tc.ku })
 		fs := checkUsage([]link{{cert: leaf}, {cert: ca.cert}})
-		if got := hasID(fs, WrongUsage) != nil; got != tc.want {
+		if got := findID(fs, WrongUsage) != nil; got != tc.want {
 			t.Errorf("%s: wrong_usage %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -154,7 +154,7 @@ func TestGuardClockWarningThreshold(t *testing.T) {
 	} {
 		clock := ClockInfo{Known: true, Local: guardTime, True: guardTime.Add(tc.offset), OffsetMS: tc.offset.Milliseconds(), Server: "ntp.test"}
 		fs := checkValidity(links, clock)
-		f := hasID(fs, ClockSkew)
+		f := findID(fs, ClockSkew)
 		if (f != nil) != tc.want {
 			t.Errorf("offset %s: clock_skew %v, want %v", tc.offset, f != nil, tc.want)
 		}
@@ -171,11 +171,11 @@ func TestGuardClockWarningThreshold(t *testing.T) {
 	off := 3 * 365 * 24 * time.Hour
 	clock := ClockInfo{Known: true, Local: guardTime.Add(off), True: guardTime, OffsetMS: -off.Milliseconds(), Server: "ntp.test"}
 	fs := checkValidity(links, clock)
-	if f := hasID(fs, ClockSkew); f == nil || f.Severity != Fail || f.Cert != -1 || !strings.Contains(f.Detail, "off by "+humanOffset(off)) || !strings.HasPrefix(humanOffset(off), "+") {
+	if f := findID(fs, ClockSkew); f == nil || f.Severity != Fail || f.Cert != -1 || !strings.Contains(f.Detail, "off by "+humanOffset(off)) || !strings.HasPrefix(humanOffset(off), "+") {
 		t.Errorf("clock ahead by 3 years: %+v", fs)
 	}
 	// Unknown true time: no warning, whatever the numbers say.
-	if fs := checkValidity(links, ClockInfo{Local: guardTime, OffsetMS: time.Hour.Milliseconds()}); hasID(fs, ClockSkew) != nil {
+	if fs := checkValidity(links, ClockInfo{Local: guardTime, OffsetMS: time.Hour.Milliseconds()}); findID(fs, ClockSkew) != nil {
 		t.Errorf("clock_skew without a time server: %+v", fs)
 	}
 }
@@ -240,23 +240,23 @@ func TestGuardDistrustedNeverTrusted(t *testing.T) {
 	// Without the root: untrusted, about the last certificate of the chain;
 	// trusted by other programs (a browser's store), the finding says so.
 	rep := diagnose(TrustSnapshot{Name: "t", Elsewhere: []StoreCert{{Cert: root.cert, Origin: "Firefox"}}})
-	f := hasID(rep.Findings, UntrustedRoot)
+	f := findID(rep.Findings, UntrustedRoot)
 	if f == nil || f.Cert != len(rep.Chain)-1 || !strings.Contains(f.Detail, "other programs on this computer (Firefox) trust it") {
 		t.Errorf("untrusted, trusted elsewhere: chain %d, finding %+v", len(rep.Chain), f)
 	}
 	rep = diagnose(TrustSnapshot{Name: "t"})
-	if f := hasID(rep.Findings, UntrustedRoot); f == nil || strings.Contains(f.Detail, "other programs") {
+	if f := findID(rep.Findings, UntrustedRoot); f == nil || strings.Contains(f.Detail, "other programs") {
 		t.Errorf("untrusted, nowhere else: %+v", f)
 	}
 	// The server sends its own root, which this computer does not trust.
 	withRoot, _ := ParseTarget(serveChain(t, [][]byte{leafDER, inter.Raw, root.cert.Raw}, leafKey))
 	rep = Run(context.Background(), withRoot, Options{Trust: snapshotStore{TrustSnapshot{Name: "t"}}, Now: func() time.Time { return guardTime }, Timeout: 5 * time.Second})
-	if f := hasID(rep.Findings, UntrustedRoot); f == nil || len(rep.Chain) != 3 || f.Cert != 2 {
+	if f := findID(rep.Findings, UntrustedRoot); f == nil || len(rep.Chain) != 3 || f.Cert != 2 {
 		t.Errorf("a sent, untrusted root: chain %d, finding %+v", len(rep.Chain), f)
 	}
 	for name, distrusted := range map[string]*x509.Certificate{"root": root.cert, "intermediate": inter} {
 		rep := diagnose(TrustSnapshot{Name: "t", Roots: roots, Distrusted: []StoreCert{{Cert: distrusted, Origin: "Disallowed"}}})
-		f := hasID(rep.Findings, UntrustedRoot)
+		f := findID(rep.Findings, UntrustedRoot)
 		if rep.Primary != UntrustedRoot || rep.Trust.Verdict != "untrusted" || f == nil || f.Evidence[EvIssuer] != distrusted.Subject.CommonName || f.Cert != -1 ||
 			!strings.Contains(f.Detail, "(Disallowed)") {
 			t.Errorf("distrusted %s: primary %s, verdict %s, finding %+v", name, rep.Primary, rep.Trust.Verdict, f)

@@ -18,20 +18,35 @@ type inspectionProduct struct {
 	Match   []string `json:"match"`
 }
 
-var loadInspection = sync.OnceValue(func() []inspectionProduct {
-	var doc struct {
-		Products []inspectionProduct `json:"products"`
-	}
+type inspectionData struct {
+	Products   []inspectionProduct `json:"products"`
+	Appliances []inspectionProduct `json:"appliances"`
+}
+
+var loadInspectionData = sync.OnceValue(func() inspectionData {
+	var doc inspectionData
 	if err := json.Unmarshal(inspectionJSON, &doc); err != nil {
 		panic(fmt.Sprintf("checks: embedded data/inspection.json is broken: %v", err)) // caught by tests
 	}
-	return doc.Products
+	return doc
 })
+
+func loadInspection() []inspectionProduct { return loadInspectionData().Products }
 
 // inspectionProductFor names the TLS-inspection product whose CA name
 // appears in a chain certificate's subject or issuer, or "".
 func inspectionProductFor(names ...string) string {
-	for _, p := range loadInspection() {
+	return productFor(loadInspection(), names)
+}
+
+// applianceFor names the VPN appliance whose factory certificate this
+// looks like, or "".
+func applianceFor(names ...string) string {
+	return productFor(loadInspectionData().Appliances, names)
+}
+
+func productFor(list []inspectionProduct, names []string) string {
+	for _, p := range list {
 		for _, m := range p.Match {
 			lm := strings.ToLower(m)
 			for _, n := range names {
@@ -109,4 +124,38 @@ func normaliseFingerprint(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// nameAppliance adds the VPN appliance's name to a self_signed or
+// untrusted_root finding when the chain is that appliance's factory
+// certificate (issue 12): the user's IT then knows which box to give a
+// proper certificate.
+func nameAppliance(findings []Finding, chain []ChainCert) {
+	product := ""
+	for _, c := range chain {
+		if c.Cert == nil {
+			continue
+		}
+		names := []string{c.Cert.Subject.CommonName, c.Cert.Issuer.CommonName}
+		names = append(names, c.Cert.Subject.Organization...)
+		names = append(names, c.Cert.Subject.OrganizationalUnit...)
+		names = append(names, c.Cert.Issuer.Organization...)
+		if product = applianceFor(names...); product != "" {
+			break
+		}
+	}
+	if product == "" {
+		return
+	}
+	for _, f := range findings {
+		if f.ID == TLSInterception {
+			return // an inspection product's CA, named already
+		}
+	}
+	for i := range findings {
+		if f := &findings[i]; f.ID == SelfSigned || f.ID == UntrustedRoot {
+			f.Detail = join(f.Detail, "this is the factory certificate of a VPN appliance: "+product+"; it needs a certificate from a CA the VPN clients trust")
+			f.Evidence[EvProduct] = product
+		}
+	}
 }

@@ -49,6 +49,9 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	BadSignature ID = "bad_signature" // a certificate's signature does not verify with its issuer's key
+	NotCA        ID = "not_a_ca"      // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
+	PathTooLong  ID = "path_too_long" // a CA's path length constraint is exceeded
 
 	// Issue 12: judging like the VPN client.
 	//
@@ -116,9 +119,10 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	EvPathLen = "path_len" // the path length a CA allows below it (path_too_long)
 
 	// Issue 12: judging like the VPN client.
-	//
+	EvVerifier = "verifier" // "os" on the finding that is the OS verifier's own refusal
 
 	// Issue 13: device-certificate login.
 	//
@@ -144,6 +148,11 @@ type Finding struct {
 	// Cert is the index in Report.Chain of the certificate the finding is
 	// about, or -1.
 	Cert int `json:"cert"`
+	// Issue 12: Blocks says whether this finding makes the chosen VPN
+	// client refuse the gateway; BlocksClients lists every client profile
+	// it would make refuse.
+	Blocks        bool     `json:"blocks"`
+	BlocksClients []string `json:"blocks_clients"`
 }
 
 // Source says where a chain certificate came from.
@@ -231,9 +240,13 @@ type Report struct {
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
+	// CandidatePaths lists every path from the leaf to an anchor that path
+	// building found, the chosen one first, when there was more than one.
+	CandidatePaths []PathInfo `json:"candidate_paths,omitempty"`
 
 	// Issue 12: judging like the VPN client.
-	//
+	Client     *ClientVerdict `json:"client,omitempty"`      // whose rules the findings were judged by
+	OSVerifier *OSVerdict     `json:"os_verifier,omitempty"` // the OS's own verifier's answer, when asked
 
 	// Issue 13: device-certificate login.
 	//

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/beevik/ntp"
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
@@ -115,6 +115,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 		findings[i].Evidence[EvHost] = target.Host
 		findings[i].Evidence[EvPort] = strconv.Itoa(target.Port)
 	}
+	judgeByClient(rep, findings, opts.Client) // Issue 12: the chosen VPN client's verdict
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
 		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
@@ -224,35 +225,32 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	rep.Trust = lt.info
 
 	end = r.start(StepChain)
-	p := r.buildPath(ctx, hs.peer, lt.pool)
+	waitOS := r.askOS(ctx, hs.peer) // beside the path building, bounded by ctx
+	v := judgeChain(ctx, hs.peer, lt.pool, r.target.Host, clock, r.fetchIssuers)
+	p := v.best
 	rep.Chain = describeChain(p.links)
-	var certFindings []Finding
-	certFindings = append(certFindings, checkValidity(p.links, clock)...)
-	certFindings = append(certFindings, checkHostname(hs.peer[0], r.target.Host)...)
-	certFindings = append(certFindings, checkUsage(p.links)...)
-	certFindings = append(certFindings, checkNameConstraints(p.links, r.target.Host)...)
-	certFindings = append(certFindings, checkSignatures(p.links, p.end == endTrusted)...)
-	certFindings = append(certFindings, checkKeys(p.links)...)
-	certFindings = append(certFindings, checkLifetime(hs.peer[0])...)
+	rep.CandidatePaths = v.infos
+	certFindings := v.cert
 	end(!hasFail(certFindings), "")
 
 	end = r.start(StepTrust)
-	trustFindings := checkTrust(p, lt.pool)
+	trustFindings := v.trust
 	intercepted := checkInterception(p.links)
 	trustFindings = append(trustFindings, intercepted...)
 	trustFindings = append(trustFindings, checkExpected(p.links, r.opts.Expected, len(intercepted) > 0)...)
 	trustFindings = append(trustFindings, checkSentOrder(hs.peer, p.links)...)
 	if !hasFail(trustFindings) && !hasFail(certFindings) {
-		trustFindings = append(trustFindings, crossCheck(p, hs.peer, lt.pool, r.target.Host, clock)...)
+		trustFindings = append(trustFindings, crossCheck(v, hs.peer, r.target.Host, clock)...)
 	}
-	rep.Trust.OSVerdict = r.osVerdict(hs.peer)
-	if rep.Trust.OSVerdict != "" && rep.Trust.OSVerdict != "trusted" && !strings.HasPrefix(rep.Trust.OSVerdict, "not available") &&
-		!hasFail(trustFindings) && !hasFail(certFindings) {
+	rep.OSVerifier = waitOS()
+	rep.Trust.OSVerdict = rep.OSVerifier.String()
+	if rep.OSVerifier.Answered() && !rep.OSVerifier.Trusted && !hasFail(trustFindings) && !hasFail(certFindings) {
 		// The platform verifier refused and no specific check explains it:
 		// keep its words for IT rather than guess.
 		g := newFinding(Unclassified, Fail, "this computer's own certificate check refuses the gateway",
 			"the operating system said: "+rep.Trust.OSVerdict, 0)
 		g.Evidence[EvError] = rep.Trust.OSVerdict
+		g.Evidence[EvVerifier] = "os"
 		trustFindings = append(trustFindings, g)
 	}
 	rep.Trust.Verdict = "trusted"
@@ -282,18 +280,6 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		findings = append(findings, g)
 	}
 	return findings
-}
-
-// osVerdict asks the platform's verifier, when there is one.
-func (r *run) osVerdict(sent []*x509.Certificate) string {
-	if r.opts.OSVerdict == nil {
-		return ""
-	}
-	v, err := r.opts.OSVerdict(sent, r.target.Host)
-	if err != nil {
-		return "not available: " + err.Error()
-	}
-	return v
 }
 
 func hasFail(fs []Finding) bool {
@@ -501,20 +487,22 @@ func (r *run) loadTrust() (*trustPool, TrustInfo) {
 }
 
 // crossCheck asks Go's own verifier, which platform verifiers resemble, for
-// its verdict on the chain our analysis found sound. A refusal no specific
-// check explains becomes an "unclassified" finding carrying the raw error.
-func crossCheck(p path, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo) []Finding {
-	if p.end != endTrusted {
+// its verdict on a chain our analysis found sound: over every candidate,
+// with every certificate path building gathered as intermediates and the
+// anchors it reached as roots. A refusal no specific check explains
+// becomes an "unclassified" finding carrying the raw error.
+func crossCheck(v chainVerdict, sent []*x509.Certificate, host string, clock ClockInfo) []Finding {
+	if v.best.end != endTrusted || pathbuild.Lenient(sent[0]) {
+		// Go cannot judge a leaf only zcrypto could read.
 		return nil
 	}
 	roots := x509.NewCertPool()
 	inter := x509.NewCertPool()
-	for i, l := range p.links {
-		if i == len(p.links)-1 {
-			roots.AddCert(l.cert)
-		} else if i > 0 {
-			inter.AddCert(l.cert)
-		}
+	for _, c := range v.anchors {
+		roots.AddCert(c)
+	}
+	for _, c := range v.gathered {
+		inter.AddCert(c)
 	}
 	when := clock.Local
 	if clock.Known {

@@ -47,6 +47,10 @@ type Config struct {
 	Support Support
 	// Language is "ja", "en" or "" (from the OS).
 	Language string
+	// Client names the VPN client users run ("anyconnect", a profile id
+	// such as "anyconnect-macos"; see `vpndoctor clients`), so findings are
+	// judged by its rules; "" means detect it (issue 12).
+	Client string
 	// Source is the file the settings came from ("" when none was found).
 	Source string
 }

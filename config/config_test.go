@@ -94,6 +94,8 @@ func TestFields(t *testing.T) {
 		{"support mailto", `{"support": {"email": "mailto:it@example.com"}}`, Config{Support: Support{Email: "it@example.com"}}},
 		{"language ja", `{"language": "ja"}`, Config{Language: "ja"}},
 		{"language EN", `{"language": "EN"}`, Config{Language: "en"}},
+		{"client", `{"client": " AnyConnect "}`, Config{Client: "anyconnect"}},
+		{"client profile id", `{"client": "openconnect-openssl"}`, Config{Client: "openconnect-openssl"}},
 		{"null means not set", `{"ntp_server": null, "gateways": null, "support": null}`, Config{}},
 		{"comments", `{"_comment": "set by IT, ticket 1234", "_note": ["a", 1], "language": "en"}`, Config{Language: "en"}},
 		{"comment inside a group", `{"support": {"_comment": "desk hours 9-17", "name": "IT"}}`, Config{Support: Support{Name: "IT"}}},
@@ -402,7 +404,7 @@ func TestExample(t *testing.T) {
 	for _, pr := range problems {
 		t.Error(pr)
 	}
-	if len(got.Gateways) == 0 || got.NTPServer == "" || len(got.ExtraRoots) == 0 || !got.ExpectedCert.Set() || !got.Support.Set() || got.Language == "" {
+	if len(got.Gateways) == 0 || got.NTPServer == "" || len(got.ExtraRoots) == 0 || !got.ExpectedCert.Set() || !got.Support.Set() || got.Language == "" || got.Client == "" {
 		t.Errorf("the example should show every setting: %+v", got)
 	}
 }

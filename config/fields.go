@@ -46,6 +46,7 @@ func topFields(c *Config) []field {
 			}
 		}},
 		{"language", func(r *reader, n *node, name string) { c.Language = r.language(n, name) }},
+		{"client", func(r *reader, n *node, name string) { c.Client = r.client(n, name) }},
 	}
 }
 

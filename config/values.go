@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 )
 
 // The checks of each setting's value. Each reports what is wrong and
@@ -150,4 +151,17 @@ func (r *reader) language(n *node, name string) string {
 	}
 	r.problemAt(n.off, fmt.Sprintf(`%s must be "ja" (日本語) or "en" (English), not %q`, name, s))
 	return ""
+}
+
+// client reads the VPN client's name: a --client name or a profile id.
+func (r *reader) client(n *node, name string) string {
+	s, ok := r.text(n, name)
+	if !ok {
+		return ""
+	}
+	if _, err := clients.Lookup(s, ""); err != nil {
+		r.problemAt(n.off, fmt.Sprintf("%s: %v", name, err))
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(s))
 }

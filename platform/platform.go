@@ -36,15 +36,24 @@ type Platform interface {
 	// picked by probing which command exists; "" when there is none.
 	RefreshHint() string
 	// OSVerdict asks the OS's own verifier about the chain a gateway sent
-	// (leaf first) for host. It returns VerdictTrusted or the OS's refusal,
-	// and ErrNotSupported where the OS has no verifier we can ask.
-	OSVerdict(chain []*x509.Certificate, host string) (string, error)
+	// (leaf first) for host, within ctx. It returns ErrNotSupported where
+	// the OS has no verifier we can ask.
+	OSVerdict(ctx context.Context, chain []*x509.Certificate, host string) (checks.OSVerdict, error)
 }
 
-// VerdictTrusted is OSVerdict's answer when the OS accepts the chain. Any
-// other answer is the OS's refusal in its own terms (an error code and its
-// name), kept raw because the platform verifiers map many causes to one code.
+// VerdictTrusted is ParseVerifyCert's answer when macOS accepts the chain.
+// Any other answer is the OS's refusal in its own terms (an error code and
+// its name), kept raw because the platform verifiers map many causes to one
+// code.
 const VerdictTrusted = "trusted"
+
+// verdict turns a verifier's raw answer into the engine's typed one.
+func verdict(verifier, raw string) checks.OSVerdict {
+	if raw == VerdictTrusted {
+		return checks.OSVerdict{Verifier: verifier, Trusted: true}
+	}
+	return checks.OSVerdict{Verifier: verifier, Reason: raw}
+}
 
 // ErrNotSupported is returned for what this OS cannot do.
 var ErrNotSupported = errors.New("not available on this operating system")

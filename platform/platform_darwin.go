@@ -26,7 +26,16 @@ func (darwinPlatform) RefreshHint() string { return "" }
 // OSVerdict asks `security verify-cert` with the SSL policy and the host
 // name, the chain given as the leaf and then the certificates to help
 // build the path, as the gateway sent them.
-func (darwinPlatform) OSVerdict(chain []*x509.Certificate, host string) (string, error) {
+func (darwinPlatform) OSVerdict(ctx context.Context, chain []*x509.Certificate, host string) (checks.OSVerdict, error) {
+	const verifier = "macOS SecTrust (security verify-cert, SSL policy)"
+	raw, err := darwinVerdict(ctx, chain, host)
+	if err != nil {
+		return checks.OSVerdict{Verifier: verifier}, err
+	}
+	return verdict(verifier, raw), nil
+}
+
+func darwinVerdict(ctx context.Context, chain []*x509.Certificate, host string) (string, error) {
 	if len(chain) == 0 {
 		return "", fmt.Errorf("verify-cert: no certificate")
 	}
@@ -43,7 +52,7 @@ func (darwinPlatform) OSVerdict(chain []*x509.Certificate, host string) (string,
 		}
 		args = append(args, "-c", f)
 	}
-	stdout, stderr, err := runToolOutputs(context.Background(), securityTool, args...)
+	stdout, stderr, err := runToolOutputs(ctx, securityTool, args...)
 	if err != nil && !exitedNonZero(err) {
 		return "", err
 	}

@@ -38,8 +38,8 @@ func haveToolInSbin(name string) bool {
 	return false
 }
 
-func (linuxPlatform) OSVerdict([]*x509.Certificate, string) (string, error) {
-	return "", ErrNotSupported
+func (linuxPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
+	return checks.OSVerdict{}, ErrNotSupported
 }
 
 // ClientIdentities lists the certificates whose key is in the user's NSS

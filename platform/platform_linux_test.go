@@ -212,7 +212,7 @@ func TestLinuxGatewaysAndIdentities(t *testing.T) {
 	if _, err := p.ClientIdentities(); err != nil {
 		t.Error(err)
 	}
-	if _, err := p.OSVerdict(nil, "vpn.example.com"); err != ErrNotSupported {
+	if _, err := p.OSVerdict(context.Background(), nil, "vpn.example.com"); err != ErrNotSupported {
 		t.Errorf("OSVerdict: %v", err)
 	}
 }

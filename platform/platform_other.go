@@ -28,8 +28,8 @@ func (otherPlatform) RefreshHint() string                   { return "" }
 func (otherPlatform) ClientIdentities() ([]Identity, error) { return nil, errUnsupportedOS }
 func (otherPlatform) Gateways(context.Context) []Gateway    { return nil }
 
-func (otherPlatform) OSVerdict([]*x509.Certificate, string) (string, error) {
-	return "", ErrNotSupported
+func (otherPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
+	return checks.OSVerdict{}, ErrNotSupported
 }
 
 func (otherPlatform) Facts(context.Context) Facts {

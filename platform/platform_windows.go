@@ -26,8 +26,15 @@ func (windowsPlatform) TrustStore() checks.TrustStore { return windowsStore{} }
 // RefreshHint is empty: Windows reads its stores live, nothing to rebuild.
 func (windowsPlatform) RefreshHint() string { return "" }
 
-func (windowsPlatform) OSVerdict(chain []*x509.Certificate, host string) (string, error) {
-	return windowsVerdict(chain, host)
+// WindowsVerifier names the verifier in OSVerdict answers.
+const WindowsVerifier = "Windows CryptoAPI (SSL policy)"
+
+func (windowsPlatform) OSVerdict(ctx context.Context, chain []*x509.Certificate, host string) (checks.OSVerdict, error) {
+	raw, err := windowsVerdict(ctx, chain, host)
+	if err != nil {
+		return checks.OSVerdict{Verifier: WindowsVerifier}, err
+	}
+	return verdict(WindowsVerifier, raw), nil
 }
 
 func (windowsPlatform) ClientIdentities() ([]Identity, error) { return windowsIdentities() }

@@ -2,12 +2,14 @@ package platform
 
 import (
 	"bytes"
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/windows"
@@ -134,7 +136,7 @@ var serverAuthOID = []byte("1.3.6.1.5.5.7.3.1\x00")
 // crypto/x509 systemVerify did. Windows may fetch a missing intermediate
 // or root while building (AIA, Windows Update): the verdict says what a
 // Windows VPN client would see.
-func windowsVerdict(chain []*x509.Certificate, host string) (string, error) {
+func windowsVerdict(ctx context.Context, chain []*x509.Certificate, host string) (string, error) {
 	if len(chain) == 0 {
 		return "", errors.New("no certificate")
 	}
@@ -175,7 +177,13 @@ func windowsVerdict(chain []*x509.Certificate, host string) (string, error) {
 	oids := []*byte{&oid[0]}
 	pin.Pin(&oid[0])
 	pin.Pin(&oids[0])
-	para := &windows.CertChainPara{URLRetrievalTimeout: uint32(toolTimeout.Milliseconds())}
+	// Fetching (AIA, Windows Update) may take at most what is left of
+	// the diagnosis.
+	wait := toolTimeout
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < wait {
+		wait = max(time.Until(d), time.Millisecond)
+	}
+	para := &windows.CertChainPara{URLRetrievalTimeout: uint32(wait.Milliseconds())}
 	para.Size = uint32(unsafe.Sizeof(*para))
 	para.RequestedUsage.Type = windows.USAGE_MATCH_TYPE_OR
 	para.RequestedUsage.Usage.Length = uint32(len(oids))

@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/sys/windows"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 )
 
 func TestWindowsStoreLoad(t *testing.T) {
@@ -258,7 +260,7 @@ func TestWindowsVerdictUnknownRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := windowsPlatform{}.OSVerdict(tt.chain, tt.host)
+			got, err := windowsVerdict(context.Background(), tt.chain, tt.host)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +269,7 @@ func TestWindowsVerdictUnknownRoot(t *testing.T) {
 			}
 		})
 	}
-	if _, err := (windowsPlatform{}).OSVerdict(nil, "gw.example.test"); err == nil {
+	if _, err := (windowsPlatform{}).OSVerdict(context.Background(), nil, "gw.example.test"); err == nil {
 		t.Error("no error for an empty chain")
 	}
 }
@@ -279,6 +281,10 @@ type verdictCase struct {
 	Chain [][]byte
 	Host  string
 	Want  string // the verdict, or a prefix of it that ends in ")"
+	// Key, when set (PKCS#8), has the child serve Chain over TLS on
+	// loopback and diagnose it with the engine, whose own store is empty,
+	// and Windows as the OS verifier (issue 12).
+	Key []byte
 }
 
 const verdictCasesEnv = "VPNDOCTOR_TEST_VERDICT_CASES"
@@ -309,6 +315,16 @@ func TestWindowsVerdictInstalledCA(t *testing.T) {
 	clientOnly := issueCert(t, clientTmpl, inter)
 	viaStore := issueCert(t, serverTemplate("gw.example.test"), storeInter)
 	viaLone := issueCert(t, serverTemplate("gw.example.test"), loneInter)
+	// Named only in the common name, as 127.0.0.1: the engine connects to
+	// loopback by address, and CryptoAPI (Windows and Wine) matches a
+	// certificate without subjectAltName by its common name.
+	loopTmpl := serverTemplate("127.0.0.1")
+	loopTmpl.DNSNames = nil
+	loopback := issueCert(t, loopTmpl, inter)
+	loopKey, err := x509.MarshalPKCS8PrivateKey(loopback.key)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	addToStore(t, storeLocations[0], "ROOT", root.cert, nil)
 	addToStore(t, storeLocations[1], "CA", storeInter.cert, nil)
@@ -321,16 +337,17 @@ func TestWindowsVerdictInstalledCA(t *testing.T) {
 		return out
 	}
 	cases := []verdictCase{
-		{"leaf and intermediate", der(leaf, inter), "gw.example.test", VerdictTrusted},
-		{"root sent along", der(leaf, inter, root), "gw.example.test", VerdictTrusted},
-		{"host in capitals with a final dot", der(leaf, inter), "GW.Example.TEST.", VerdictTrusted},
-		{"wildcard", der(wild, inter), "vpn.example.test", VerdictTrusted},
-		{"intermediate from the CA store", der(viaStore), "gw.example.test", VerdictTrusted},
-		{"intermediate missing", der(viaLone), "gw.example.test", "CERT_E_CHAINING (0x800B010A)"},
-		{"other host", der(leaf, inter), "vpn.example.test", "CERT_E_CN_NO_MATCH (0x800B010F)"},
-		{"IP address", der(leaf, inter), "192.0.2.1", "CERT_E_CN_NO_MATCH (0x800B010F)"},
-		{"expired", der(expired, inter), "gw.example.test", "CERT_E_EXPIRED (0x800B0101)"},
-		{"client certificate", der(clientOnly, inter), "gw.example.test", "CERT_E_WRONG_USAGE (0x800B0110)"},
+		{"leaf and intermediate", der(leaf, inter), "gw.example.test", VerdictTrusted, nil},
+		{"root sent along", der(leaf, inter, root), "gw.example.test", VerdictTrusted, nil},
+		{"host in capitals with a final dot", der(leaf, inter), "GW.Example.TEST.", VerdictTrusted, nil},
+		{"wildcard", der(wild, inter), "vpn.example.test", VerdictTrusted, nil},
+		{"intermediate from the CA store", der(viaStore), "gw.example.test", VerdictTrusted, nil},
+		{"intermediate missing", der(viaLone), "gw.example.test", "CERT_E_CHAINING (0x800B010A)", nil},
+		{"other host", der(leaf, inter), "vpn.example.test", "CERT_E_CN_NO_MATCH (0x800B010F)", nil},
+		{"IP address", der(leaf, inter), "192.0.2.1", "CERT_E_CN_NO_MATCH (0x800B010F)", nil},
+		{"expired", der(expired, inter), "gw.example.test", "CERT_E_EXPIRED (0x800B0101)", nil},
+		{"client certificate", der(clientOnly, inter), "gw.example.test", "CERT_E_WRONG_USAGE (0x800B0110)", nil},
+		{"engine: the OS trusts a root the engine's store lacks", der(loopback, inter), "127.0.0.1", VerdictTrusted, loopKey},
 	}
 	data, err := json.Marshal(cases)
 	if err != nil {
@@ -377,7 +394,11 @@ func runVerdictCases(t *testing.T, path string) {
 				}
 				chain = append(chain, c)
 			}
-			got, err := windowsPlatform{}.OSVerdict(chain, tt.Host)
+			if tt.Key != nil {
+				engineTrustsOS(t, chain, tt.Key)
+				return
+			}
+			got, err := windowsVerdict(context.Background(), chain, tt.Host)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -385,5 +406,73 @@ func runVerdictCases(t *testing.T, path string) {
 				t.Errorf("verdict %q, want %q", got, tt.Want)
 			}
 		})
+	}
+}
+
+// engineTrustsOS serves chain on loopback and diagnoses it with an engine
+// whose own store is empty (as on a fresh Windows before automatic root
+// update fetched the root) and Windows as the OS verifier: no trust finding
+// may block, by default or for a client that follows the OS verifier; a
+// client with its own verifier is still refused.
+func engineTrustsOS(t *testing.T, chain []*x509.Certificate, pkcs8 []byte) {
+	key, err := x509.ParsePKCS8PrivateKey(pkcs8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := tls.Certificate{PrivateKey: key, Leaf: chain[0]}
+	for _, c := range chain {
+		cert.Certificate = append(cert.Certificate, c.Raw)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				_ = c.(*tls.Conn).Handshake()
+			}()
+		}
+	}()
+	target, err := checks.ParseTarget(ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, client := range []string{"", "anyconnect", "windows", "openconnect"} {
+		choice, err := clients.Choose(client, "", "windows", nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := checks.Run(context.Background(), target, checks.Options{
+			Trust: checks.StaticStore{Name: "empty"}, OSVerdict: windowsPlatform{}.OSVerdict,
+			Client: choice, Timeout: 30 * time.Second})
+		if !rep.OSVerifier.Answered() || !rep.OSVerifier.Trusted {
+			t.Fatalf("%s: Windows did not trust the chain: %+v", choice.ID(), rep.OSVerifier)
+		}
+		trustFailures := 0
+		for _, f := range rep.Findings {
+			if f.ID == checks.UntrustedRoot || f.ID == checks.MissingIntermed || f.ID == checks.SelfSigned {
+				trustFailures++
+				if f.Blocks != (client == "openconnect") {
+					t.Errorf("%s: %s blocks=%v (%s)", choice.ID(), f.ID, f.Blocks, f.Severity)
+				}
+			}
+		}
+		if trustFailures == 0 {
+			t.Errorf("%s: the engine's own store lacks the root, yet no trust finding", choice.ID())
+		}
+		// By default the common-name-only certificate still fails (Go's
+		// strict reading); the Windows clients accept it.
+		if (client == "anyconnect" || client == "windows") && rep.Primary != checks.OK {
+			t.Errorf("%s: primary %s, want ok (findings %v)", choice.ID(), rep.Primary, rep.Findings)
+		}
+		t.Logf("%s: primary %s; %s", choice.ID(), rep.Primary, rep.Client.Note)
 	}
 }

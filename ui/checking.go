@@ -102,6 +102,9 @@ func (w *Wizard) prepare(src checkSource) (string, checks.Target, checks.Options
 		}
 	}
 	t, opts, err := w.lab.check(name)
+	if w.cfg.Client.Known() {
+		opts.Client = w.cfg.Client
+	}
 	return name, t, opts, err
 }
 

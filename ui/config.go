@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 )
 
@@ -59,6 +60,9 @@ type Config struct {
 	// OnStarted, when set, is called once the window's event loop runs
 	// (the window takes input): scripts/launch-time.sh measures to it.
 	OnStarted func()
+	// Client is the VPN client chosen with --client, which also judges
+	// the practice gateways (real gateways get theirs from NewOptions).
+	Client clients.Choice
 }
 
 // The actions OpenAction is asked for.

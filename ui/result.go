@@ -75,7 +75,9 @@ func (w *Wizard) Headline() string {
 	if w.step != StepResult || w.report == nil {
 		return ""
 	}
-	return w.guideText(primaryFinding(w.report)).Headline
+	g := w.guideText(primaryFinding(w.report))
+	report.AdjustAccepted(w.report, report.View{Lang: w.lang, OS: w.os, Loc: w.loc}, &g)
+	return g.Headline
 }
 
 func (w *Wizard) resultView() fyne.CanvasObject {
@@ -84,6 +86,7 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 		return widget.NewLabel("")
 	}
 	g := w.guideText(primaryFinding(rep))
+	report.AdjustAccepted(rep, report.View{Lang: w.lang, OS: w.os, Loc: w.loc}, &g)
 	labels := guide.Labels(w.lang)
 
 	headline := bold(g.Headline, theme.SizeNameHeadingText)
@@ -96,8 +99,15 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	if w.reported.practice != "" {
 		items = append(items, infoLine(w.t("practice.result", "title", w.practiceTitle(w.reported.practice))))
 	}
+	view := report.View{Lang: w.lang, OS: w.os, Loc: w.loc}
+	if l := report.ClientLine(rep, view); l != "" {
+		items = append(items, iconLine(theme.NewErrorThemedResource(theme.ErrorIcon()), bold(l, "")))
+	}
 	if g.Meaning != "" {
 		items = append(items, wrapped(g.Meaning))
+	}
+	if adv := w.advisories(rep, view); adv != nil {
+		items = append(items, adv)
 	}
 	if g.SideLabel != "" {
 		colon := ": "
@@ -148,6 +158,9 @@ func sideIcon(side string) fyne.Resource {
 func (w *Wizard) alsoFound(rep *checks.Report) fyne.CanvasObject {
 	var rows []fyne.CanvasObject
 	seen := map[checks.ID]bool{rep.Primary: true}
+	for _, a := range report.Advisories(rep, report.View{Lang: w.lang, OS: w.os, Loc: w.loc}) {
+		seen[a.ID] = true // shown with why IT should fix it
+	}
 	for _, f := range rep.Findings {
 		if seen[f.ID] || f.Severity != checks.Fail && f.Severity != checks.Warn {
 			continue
@@ -341,4 +354,18 @@ func reportFileName(rep *checks.Report) string {
 // daysLeft is whole days from now to t, negative once t has passed.
 func daysLeft(t, now time.Time) int {
 	return int(t.Sub(now).Hours() / 24)
+}
+
+// advisories are the findings the user's VPN app accepts but IT should
+// fix, each with the plain reason ("not the reason your VPN fails, but").
+func (w *Wizard) advisories(rep *checks.Report, view report.View) fyne.CanvasObject {
+	adv := report.Advisories(rep, view)
+	if len(adv) == 0 {
+		return nil
+	}
+	rows := []fyne.CanvasObject{section(w.t("result.advisories"))}
+	for _, a := range adv {
+		rows = append(rows, iconLine(theme.NewWarningThemedResource(theme.WarningIcon()), bold(a.Headline, "")), wrapped(a.Line))
+	}
+	return container.NewVBox(rows...)
 }

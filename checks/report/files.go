@@ -95,11 +95,14 @@ func Summary(rep *checks.Report, v View) string {
 	rep, v = Sanitize(rep), SanitizeView(v)
 	var b strings.Builder
 	pf := primaryFinding(rep)
-	g := Guide(pf, v)
+	g := PrimaryText(rep, v)
 	fmt.Fprintf(&b, "vpndoctor %s — %s\n", rep.Tool.Version, g.Headline)
 	fmt.Fprintf(&b, "%s %s:%d\n", v.tr("接続先:", "Gateway:"), rep.Target.Host, rep.Target.Port)
 	fmt.Fprintf(&b, "%s %s\n", v.tr("確認日時:", "Checked:"), formatTime(rep.StartedAt, v))
 	fmt.Fprintf(&b, "%s %s (%s)\n", v.tr("原因:", "Cause:"), rep.Primary, pf.Title)
+	if l := ClientLine(rep, v); l != "" {
+		fmt.Fprintf(&b, "%s %s\n", v.tr("VPN アプリ:", "VPN app:"), l)
+	}
 	if pf.Detail != "" {
 		fmt.Fprintf(&b, "%s %s\n", v.tr("詳細:", "Detail:"), pf.Detail)
 	}
@@ -108,6 +111,12 @@ func Summary(rep *checks.Report, v View) string {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s %s\n", v.tr("他にも:", "Also:"), f.ID, f.Title)
+	}
+	for _, a := range Advisories(rep, v) {
+		fmt.Fprintf(&b, "%s %s: %s\n", v.tr("IT が直すこと:", "IT should fix:"), a.ID, a.Line)
+	}
+	if rep.Client != nil {
+		fmt.Fprintf(&b, "%s %s (%s)\n", v.tr("判定した VPN アプリ:", "Judged as:"), rep.Client.Profile, rep.Client.How)
 	}
 	if len(rep.Chain) > 0 {
 		c := rep.Chain[0]

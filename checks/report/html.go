@@ -60,6 +60,7 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 <div class="banner {{if .OK}}ok{{else}}fail{{end}}">
 <h2 style="border:0;margin:0">{{.Guide.Headline}}</h2>
 <div class="id">{{.L.Primary}}: {{.Primary}}</div>
+{{if .ClientLine}}<p><strong>{{.ClientLine}}</strong></p>{{end}}
 {{if .Guide.Meaning}}<p>{{.Guide.Meaning}}</p>{{end}}
 {{if .Guide.SideLabel}}<p>{{.L.Side}}<strong>{{.Guide.SideLabel}}</strong></p>{{end}}
 </div>
@@ -73,10 +74,14 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 {{if .Guide.TellIT}}<p>{{.Guide.TellIT}}</p>{{end}}
 {{if .Guide.ITFix}}<ol>{{range .Guide.ITFix}}<li>{{.}}</li>{{end}}</ol>{{end}}{{end}}
 
+{{if .Advisories}}<h2>{{.L.Advisories}}</h2>
+<ul>{{range .Advisories}}<li><strong>{{.Headline}}</strong><br>{{.Line}}</li>{{end}}</ul>{{end}}
 <h2>{{.L.Findings}}</h2>
+{{if .ClientNote}}<p>{{.ClientNote}}</p>{{end}}
 {{range .Findings}}<div class="finding">
 <span class="sev {{.Severity}}">{{.Severity}}</span> <code>{{.ID}}</code> — {{.Headline}}
 <div>{{.Title}}{{if .Detail}}: {{.Detail}}{{end}}</div>
+{{if .Refusers}}<div>{{$.L.Refusers}}: {{.Refusers}}</div>{{end}}
 {{if .Evidence}}<table>{{range .Evidence}}<tr><th>{{.K}}</th><td><code>{{.V}}</code></td></tr>{{end}}</table>{{end}}
 </div>{{end}}
 
@@ -115,6 +120,7 @@ type kv struct{ K, V string }
 type htmlFinding struct {
 	checks.Finding
 	Headline string
+	Refusers string // the VPN apps this finding makes refuse the server
 	Evidence []kv
 }
 
@@ -131,6 +137,9 @@ type htmlData struct {
 	Findings                                                 []htmlFinding
 	Chain                                                    []htmlCert
 	Facts, System, Timings                                   []kv
+	// Issue 12: the VPN app's verdict and what IT should fix anyway.
+	ClientLine, ClientNote string
+	Advisories             []Advisory
 }
 
 func sortedKV(m map[string]string) []kv {
@@ -152,13 +161,13 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		Version: rep.Tool.Version,
 		Primary: string(rep.Primary),
 		OK:      rep.Primary == checks.OK,
-		Guide:   Guide(primaryFinding(rep), v),
+		Guide:   PrimaryText(rep, v),
 		L:       htmlLabels(v),
 		OSName:  osName(v),
 		Support: SupportLine(v.Support),
 	}
 	for _, f := range rep.Findings {
-		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence)})
+		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence), Refusers: blockedNames(f, v)})
 	}
 	for _, c := range rep.Chain {
 		src := string(c.Source)
@@ -172,6 +181,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		d.Chain = append(d.Chain, htmlCert{ChainCert: c, Source: src, Names: names,
 			Validity: fmt.Sprintf("%s — %s (%s)", formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))})
 	}
+	d.ClientLine, d.ClientNote, d.Advisories = ClientLine(rep, v), clientNote(rep, v), Advisories(rep, v)
 	d.Facts = connectionFacts(rep, v)
 	d.System = sortedKV(v.Facts)
 	timings := map[string]string{}
@@ -232,6 +242,7 @@ func htmlLabels(v View) map[string]string {
 			"Chain": "証明書チェーン", "NoChain": "サーバーから証明書を受け取れませんでした。",
 			"Issuer": "発行者", "Validity": "有効期間", "Names": "名前 (SAN)", "KeySig": "鍵・署名",
 			"Serial": "シリアル番号", "Source": "入手元", "Connection": "接続の情報", "System": "このコンピューターの情報",
+			"Refusers": "拒否する VPN アプリ", "Advisories": "VPN の接続は妨げませんが、IT 担当者が直すこと",
 			"Timings": "所要時間", "Footer": "このレポートには秘密鍵・パスワード・Cookie は含まれていません。",
 		}
 	}
@@ -242,6 +253,7 @@ func htmlLabels(v View) map[string]string {
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",
 		"Issuer": "Issuer", "Validity": "Validity", "Names": "Names (SAN)", "KeySig": "Key / signature",
 		"Serial": "Serial", "Source": "Source", "Connection": "Connection", "System": "This computer",
+		"Refusers": "refused by", "Advisories": "Not why your VPN fails, but IT should fix",
 		"Timings": "Timings", "Footer": "This report holds no private key, password or cookie.",
 	}
 }

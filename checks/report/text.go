@@ -76,7 +76,7 @@ func Guide(f checks.Finding, v View) guide.Text {
 
 // Headline is the one plain sentence for the primary cause.
 func Headline(rep *checks.Report, v View) string {
-	return Guide(primaryFinding(rep), v).Headline
+	return PrimaryText(rep, v).Headline
 }
 
 var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: "WARN", checks.Info: "INFO", checks.Pass: "PASS"}
@@ -86,16 +86,19 @@ var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: 
 func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	rep, v = Sanitize(rep), SanitizeView(v)
 	var b strings.Builder
-	pf := primaryFinding(rep)
-	g := Guide(pf, v)
+	g := PrimaryText(rep, v)
 	mark := "✔"
 	if rep.Primary != checks.OK {
 		mark = "✘"
 	}
 	fmt.Fprintf(&b, "%s %s\n", mark, g.Headline)
+	if l := ClientLine(rep, v); l != "" {
+		fmt.Fprintf(&b, "%s\n", l)
+	}
 	if g.Meaning != "" {
 		fmt.Fprintf(&b, "\n%s\n", g.Meaning)
 	}
+	writeAdvisories(&b, rep, v)
 	labels := guide.Labels(v.Lang)
 	if g.SideLabel != "" {
 		fmt.Fprintf(&b, "%s%s%s\n", labels["side"], v.tr("：", ": "), g.SideLabel)
@@ -120,6 +123,12 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 		if f.Detail != "" {
 			fmt.Fprintf(&b, "       %s\n", f.Detail)
 		}
+		if n := blockedNames(f, v); n != "" && f.Severity != checks.Pass {
+			fmt.Fprintf(&b, "       %s%s\n", v.tr("拒否する VPN アプリ: ", "refused by: "), n)
+		}
+	}
+	if n := clientNote(rep, v); n != "" {
+		fmt.Fprintf(&b, "\n%s\n", n)
 	}
 	if len(rep.Chain) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", v.tr("証明書チェーン:", "Certificate chain:"))
@@ -240,4 +249,16 @@ func SupportLine(contact map[string]string) string {
 		}
 	}
 	return strings.Join(parts, " / ")
+}
+
+// writeAdvisories lists what IT should fix although the VPN app accepts it.
+func writeAdvisories(b *strings.Builder, rep *checks.Report, v View) {
+	adv := Advisories(rep, v)
+	if len(adv) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s\n", v.tr("VPN の接続は妨げませんが、IT 担当者に直してもらうこと:", "Not why your VPN fails, but IT should fix:"))
+	for _, a := range adv {
+		fmt.Fprintf(b, "  ! %s\n    %s\n", a.Headline, a.Line)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
@@ -42,6 +43,7 @@ Usage:
   vpndoctor check --demo NAME     diagnose a built-in practice gateway
   vpndoctor demo [--all]          list the practice gateways (--all: diagnose each)
   vpndoctor system [--json]       print this computer's facts: OS, clock, trust store, VPN clients
+  vpndoctor clients [--json]      list the VPN clients whose rules vpndoctor knows, and the one detected here
   vpndoctor version
 
 Check flags:
@@ -56,6 +58,9 @@ Check flags:
   --dns HOST[:PORT]    ask this DNS server instead of the system's resolver
   --timeout DURATION   bound for the whole diagnosis (default 10s)
   --client-cert PEM --client-key PEM   offer this identity if the gateway asks for one
+  --client NAME        judge as this VPN client does: anyconnect, globalprotect, forticlient,
+                       openconnect, openfortivpn, windows, ios, android, or a profile id
+                       (default: the client found on this computer, else every client's rules)
 
 Exit status: 0 nothing wrong, 1 a problem was found, 2 bad input, 3 a file could not be
 written or read (e.g. --report), 4 an internal error (a crash file says where).
@@ -81,6 +86,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = cmdDemo(args[1:], stdout)
 	case "system":
 		code, err = cmdSystem(args[1:], stdout)
+	case "clients":
+		code, err = cmdClients(args[1:], stdout)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "vpndoctor %s\n", checks.Version)
 	case "help", "-h", "--help", "-help":
@@ -154,6 +161,7 @@ type checkFlags struct {
 	dns        string
 	redact     bool
 	config     string
+	client     string
 }
 
 func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
@@ -173,6 +181,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.StringVar(&f.dns, "dns", "", "")
 	fs.BoolVar(&f.redact, "redact", false, "")
 	fs.StringVar(&f.config, "config", "", "")
+	fs.StringVar(&f.client, "client", "", "")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -215,6 +224,11 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		if target, opts, err = practiceCase(lab, f.demo); err != nil {
 			return exitUsage, err
 		}
+		if f.client != "" { // a practice gateway is judged by a client only when asked
+			if opts.Client, err = clients.Choose(f.client, "", string(view.OS), nil, nil); err != nil {
+				return exitUsage, usagef("--client: %v", err)
+			}
+		}
 	} else {
 		if len(pos) > 1 {
 			return exitUsage, usagef("give one server address, not %d (%s)", len(pos), strings.Join(pos, " "))
@@ -236,6 +250,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		if opts, err = realOptions(sys, f, set); err != nil {
 			return exitUsage, err
+		}
+		if opts.Client, err = sys.client(f.client, set.Client, view.OS); err != nil {
+			return exitUsage, usagef("--client: %v", err)
 		}
 	}
 	if f.demo == "" || flagSet(fs, "timeout") {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/assets"
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
@@ -40,6 +41,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	langFlag := fs.String("lang", "", "")
 	autostart := fs.Bool("autostart", false, "")
 	configFile := fs.String("config", "", "")
+	clientFlag := fs.String("client", "", "")
 	pos, err := parseInterleaved(fs, demoAlone(args))
 	if err == nil && len(pos) > 0 {
 		err = usagef("unexpected %q; to check a server from the command line run 'vpndoctor check %s'", pos[0], pos[0])
@@ -65,6 +67,13 @@ func openWizard(args []string, stderr io.Writer) int {
 		cfg.Lang = guide.FromEnv(platform.UILanguages()...)
 	}
 	sys := newSystem()
+	if *clientFlag != "" {
+		var err error
+		if cfg.Client, err = clients.Choose(*clientFlag, "", string(guide.CurrentOS()), nil, nil); err != nil {
+			fmt.Fprintf(stderr, "vpndoctor: --client: %s\n", plainError(err))
+			return exitUsage
+		}
+	}
 	set := sync.OnceValue(func() settings { return loadSettings(*configFile, stderr) })
 	cfg.Later = func() ui.Later {
 		s := set()
@@ -90,6 +99,7 @@ func openWizard(args []string, stderr io.Writer) int {
 		s := set()
 		o := sys.options(s.NTPServer)
 		s.apply(&o)
+		o.Client, _ = sys.client(*clientFlag, s.Client, guide.CurrentOS())
 		return o
 	}
 	cfg.Icon = assets.Icon
