@@ -169,3 +169,16 @@ func (r *run) namedResolver(err error) error {
 	}
 	return err
 }
+
+// sourceAt names where a revocation answer came from: "ocsp
+// http://ocsp.example/", or for a stapled answer, which has no address,
+// "the OCSP answer stapled by the gateway".
+func sourceAt(source, u string) string {
+	if u == "" {
+		if source == "stapled" {
+			return "the OCSP answer stapled by the gateway"
+		}
+		return source
+	}
+	return source + " " + u
+}

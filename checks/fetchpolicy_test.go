@@ -203,3 +203,38 @@ func TestOneCRLAtATime(t *testing.T) {
 		t.Errorf("%d CRL downloads ran at once", peak)
 	}
 }
+
+// A stapled OCSP answer that cannot be read is named as such, with no
+// empty address ("stapled : ...").
+func TestStapledErrorWording(t *testing.T) {
+	root := newCA(t, "Staple Test Root", nil, "", "")
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "127.0.0.1"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore: currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 2, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, root.cert, &key.PublicKey, root.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, OCSPStaple: []byte("garbage")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _ = c.(*tls.Conn).Handshake(); c.Close() }()
+		}
+	}()
+	rep, _ := runAgainst(t, ln.Addr().String(), root.cert)
+	f := find(rep, checks.RevocationUnknown)
+	if f == nil || strings.Contains(f.Detail, "stapled :") || !strings.Contains(f.Detail, "the OCSP answer stapled by the gateway: ") {
+		t.Errorf("revocation_unknown for a garbage staple: %+v (%s)", f, ids(rep))
+	}
+}

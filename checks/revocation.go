@@ -112,7 +112,7 @@ func judgeRevocation(links []link, answers []revocationAnswer, asked map[int]boo
 			if f.Detail != "" {
 				f.Detail += "; "
 			}
-			f.Detail += fmt.Sprintf("%s %s: %v", a.source, a.url, a.err)
+			f.Detail += fmt.Sprintf("%s: %v", sourceAt(a.source, a.url), a.err)
 		}
 		if len(fs) > 0 {
 			f.Evidence[EvURL] = fs[0].url
