@@ -235,7 +235,8 @@ func (p *fetchPolicy) wrap(base *http.Client) *http.Client {
 		t.DisableKeepAlives = true // nothing outlives the diagnosis
 		rt = t
 	}
-	c.Transport = &policyTransport{p: p, next: rt}
+	_, dials := rt.(*http.Transport)
+	c.Transport = &policyTransport{p: p, next: rt, resolve: dials}
 	return &c
 }
 
@@ -243,12 +244,20 @@ func (p *fetchPolicy) wrap(base *http.Client) *http.Client {
 type policyTransport struct {
 	p    *fetchPolicy
 	next http.RoundTripper
+	// resolve is set when the policy's own dialler connects (an
+	// *http.Transport): names are resolved and checked here. A caller's
+	// other RoundTripper (a test's stub) does its own networking: only the
+	// scheme and literal addresses are checked for it.
+	resolve bool
 }
 
 func (t *policyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	raw := req.URL.String()
 	if err := t.p.checkURL(raw); err != nil {
 		return nil, err
+	}
+	if _, err := netip.ParseAddr(req.URL.Hostname()); err != nil && !t.resolve {
+		return t.next.RoundTrip(req)
 	}
 	ips, err := t.p.resolveAllowed(req.Context(), raw, req.URL.Hostname())
 	if err != nil {

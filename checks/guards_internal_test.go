@@ -99,13 +99,18 @@ func TestGuardPermittedIPRanges(t *testing.T) {
 			c.PermittedDNSDomains = []string{"example.com"}
 		})
 		_ = root
-		leaf := guardLeaf(t, ca, nil)
+		leaf := guardLeaf(t, ca, func(c *x509.Certificate) {
+			c.IPAddresses = nil
+			if ip := net.ParseIP(tc.host); ip != nil {
+				c.IPAddresses = []net.IP{ip}
+			}
+		})
 		fs := checkNameConstraints([]link{{cert: leaf}, {cert: ca.cert}}, tc.host)
 		f := findID(fs, NameConstraints)
 		if (f != nil) != tc.want {
 			t.Errorf("permitted %s, host %s: finding %v, want %v (%+v)", tc.permitted, tc.host, f != nil, tc.want, fs)
 		}
-		if f != nil && f.Evidence[EvConstraint] != "permitted IP ranges" {
+		if f != nil && !strings.Contains(f.Evidence[EvConstraint], tc.permitted.String()) {
 			t.Errorf("evidence %v", f.Evidence)
 		}
 	}
