@@ -16,9 +16,9 @@ checks/revocation.go => if err := crl.CheckSignatureFrom(issuer); err != nil { =
 checks/revocation.go => if !crl.NextUpdate.IsZero() && now.After(crl.NextUpdate) { => if false {
 checks/revocation.go => if !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate) { => if false {
 checks/revocation.go => if resp.ThisUpdate.After(now.Add(maxClockSlack)) { => if false {
-checks/analyse.go => 			if !allowed { => 			if false {
+checks/authority.go => return false, "permitted: " + joinComma(list) => return true, ""
 checks/analyse.go => if i == 0 && c.KeyUsage != 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment) == 0 { => if false {
-checks/chain.go => if d := pool.isDistrusted(cur.cert); d != nil && p.distrusted == nil { => if d := pool.isDistrusted(cur.cert); false && d != nil {
+checks/chain.go => if d := pool.isDistrusted(c.Cert); d != nil && p.distrusted == nil { => if d := pool.isDistrusted(c.Cert); false && d != nil {
 checks/analyse.go => if p.distrusted != nil { => if false {
 checks/runner.go => if p.end != endTrusted || p.distrusted != nil { => if p.end != endTrusted {
 checks/analyse.go => if offset > skewWarn || offset < -skewWarn { => if false {
