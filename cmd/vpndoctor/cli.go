@@ -196,10 +196,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	// The fix guide's texts are parsed while the network steps run: they
 	// are needed only to print the result.
-	go func() {
+	go func(v report.View) { // a copy: view is changed below
 		defer crash.Guard()
-		report.Prepare(view)
-	}()
+		report.Prepare(v)
+	}(view)
 	view.Support = set.support()
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
 		return exitUsage, usagef("--timeout %s is out of range (give 1s to 5m)", f.timeout)
