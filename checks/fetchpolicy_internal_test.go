@@ -104,7 +104,7 @@ func TestFetchBudget(t *testing.T) {
 	if _, err := r.fetch(context.Background(), "GET", u, "", nil, maxCertDownload); err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("fetch with 10 bytes left: %v, want too large", err)
 	}
-	r.policy().spend(100)
+	r.policy().spend(r.policy().budgetLeft()) // exactly spent: nothing left
 	_, err = r.fetch(context.Background(), "GET", u, "", nil, maxCertDownload)
 	var re *FetchRefusedError
 	if !errors.As(err, &re) || !strings.Contains(re.Reason, "budget") {
