@@ -32,14 +32,18 @@ for i in $(seq 1 "$n"); do
   pid=$!
   wid=
   for _ in $(seq 1 2000); do
-    wid=$(xdotool search --onlyvisible --pid "$pid" --name '^vpndoctor' 2>/dev/null | head -n1) && [ -n "$wid" ] && break
+    wid=$(xdotool search --onlyvisible --name '^vpndoctor' 2>/dev/null | head -n1) && [ -n "$wid" ] && break
     sleep 0.005
   done
   t1=$(date +%s%N)
+  sleep 0.3 # let the trace line out
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   [ -n "$wid" ] || { echo "launch $i: the window did not open" >&2; exit 1; }
   times+=($(( (t1 - t0) / 1000000 )))
+  [ -z "${LAUNCH_VERBOSE:-}" ] || echo "launch $i: $(( (t1 - t0) / 1000000 )) ms"
+  # One launch at a time: wait until its window is gone.
+  while xdotool search --name '^vpndoctor' >/dev/null 2>&1; do sleep 0.05; done
 done
 # In-process: from Go's package initialisation to Fyne's event loop running.
 { grep -o 'ready [0-9]* ms' "$trace" || true; } | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {if (NR) printf "in-process (init to event loop): %d launches, median %d ms\n", NR, (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'
