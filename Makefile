@@ -9,7 +9,7 @@ VERSION := $(shell sed -n 's/^var Version = "\(.*\)"/\1/p' checks/model.go)
 # What Fyne needs to build (cgo, OpenGL, X11) and what the tests use.
 BUILD_DEBS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
               libxinerama-dev libxi-dev libxxf86vm-dev
-TEST_DEBS  := xvfb ca-certificates osslsigncode openssl
+TEST_DEBS  := xvfb ca-certificates osslsigncode openssl libnss3-tools
 # Real VPN parts the tests run on loopback: the AnyConnect-compatible gateway and
 # client, a second TLS stack's client, a web server, and a DNS server.
 VPN_DEBS   := ocserv openconnect nginx-light gnutls-bin dnsmasq-base
@@ -25,8 +25,12 @@ all: build
 deps:
 	@scripts/ensure-debs.sh $(BUILD_DEBS)
 
+# vpndoctor-probe, the permissive TLS probe, is a program of its own beside
+# vpndoctor: started only when Go's TLS cannot finish a handshake, so that
+# its TLS library's start-up never slows a healthy diagnosis.
 build: deps
 	$(GO) build -o $(BIN) ./cmd/vpndoctor
+	$(GO) build -o bin/vpndoctor-probe ./cmd/vpndoctor-probe
 
 # Opens the wizard; with no VPN configured it starts on a practice gateway.
 run: build
@@ -44,6 +48,8 @@ vet: deps
 cross:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null ./cmd/vpndoctor
 	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags nogui -o /dev/null ./cmd/vpndoctor
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vpndoctor-probe
+	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null ./cmd/vpndoctor-probe
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) vet ./checks/... ./platform/... ./config/...
 	GOOS=darwin  GOARCH=arm64 CGO_ENABLED=0 $(GO) vet ./checks/... ./platform/... ./config/...
 

@@ -52,9 +52,10 @@ type TrustSnapshot struct {
 
 // TrustStore is what the engine needs from the operating system. Load must
 // read the store afresh on every call: a root installed while the program
-// runs must be seen by the next diagnosis.
+// runs must be seen by the next diagnosis. It runs under the diagnosis'
+// context and should stop (with what it has, or an error) when it ends.
 type TrustStore interface {
-	Load() (*TrustSnapshot, error)
+	Load(ctx context.Context) (*TrustSnapshot, error)
 }
 
 // StaticStore is a TrustStore over a fixed set of roots (practice gateways,
@@ -65,7 +66,7 @@ type StaticStore struct {
 }
 
 // Load returns the fixed roots.
-func (s StaticStore) Load() (*TrustSnapshot, error) {
+func (s StaticStore) Load(context.Context) (*TrustSnapshot, error) {
 	snap := &TrustSnapshot{Name: s.Name}
 	for _, c := range s.Roots {
 		snap.Roots = append(snap.Roots, StoreCert{Cert: c, Origin: s.Name})
@@ -114,7 +115,8 @@ type Event struct {
 type Options struct {
 	Trust      TrustStore
 	ExtraRoots []*x509.Certificate // --ca-file, on top of Trust
-	// NTPServer is host[:port]; empty skips the clock check.
+	// NTPServer is host[:port], or the OS's setting as it reads (a list,
+	// Windows flags); empty with no NTPServers skips the clock check.
 	NTPServer string
 	// Timeout bounds the whole diagnosis.
 	Timeout time.Duration
@@ -143,7 +145,7 @@ type Options struct {
 	// ClientIdentities, when set, lists this user's certificates that have
 	// a private key, to tell a missing device certificate from an unusable
 	// one.
-	ClientIdentities func() ([]*x509.Certificate, error)
+	ClientIdentities func(ctx context.Context) ([]*x509.Certificate, error)
 	// Expected, when set (IT's pre-configuration), is what the gateway's
 	// certificate must match; anything else is reported as intercepted or
 	// unexpected, even when it verifies.
@@ -151,6 +153,19 @@ type Options struct {
 	// OnEvent, when set, is called as each step starts and ends, from the
 	// engine's goroutines (never concurrently with itself).
 	OnEvent func(Event)
+	// Permissive, when crypto/tls cannot finish a handshake, makes the
+	// second, permissive attempt (probe_wire.go). Default: the
+	// vpndoctor-probe program installed beside this one.
+	Permissive PermissiveProbe
+
+	// Issue 15: clock and revocation.
+	// NTPServers are more time servers (host[:port]) asked at the same time
+	// as NTPServer, typically public pools; the answer is their consensus.
+	NTPServers []string
+	// EarliestTime is the earliest true time a time source may claim; zero
+	// means when this program was built. The practice lab, whose true time
+	// is simulated, sets it.
+	EarliestTime time.Time
 }
 
 // ExpectedCert is the gateway certificate IT expects: any certificate of the

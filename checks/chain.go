@@ -216,6 +216,11 @@ func buildPaths(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 		}
 	}
 	res := pathbuild.Build(ctx, in)
+	if len(res.Paths) == 0 {
+		// The deadline passed before the search began (a stalled trust
+		// store): the leaf alone, its issuer not found, is still judged.
+		res.Paths = []pathbuild.Path{{Certs: []pathbuild.Cert{{Cert: sent[0], Kind: pathbuild.Sent}}, End: pathbuild.IssuerMissing}}
+	}
 	out := make([]path, 0, len(res.Paths))
 	for _, bp := range res.Paths {
 		out = append(out, fromBuilt(bp, pool))

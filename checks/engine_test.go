@@ -59,6 +59,7 @@ func diagnose(t *testing.T, name string) *checks.Report {
 	if err != nil {
 		t.Fatalf("options %s: %v", name, err)
 	}
+	opts.Permissive = permissiveForTests
 	return checks.Run(context.Background(), target, opts)
 }
 
@@ -404,7 +405,7 @@ func TestClientIdentities(t *testing.T) {
 	}
 	for _, tc := range tests {
 		opts, _ := l.Options("client_cert")
-		opts.ClientIdentities = func() ([]*x509.Certificate, error) { return tc.ids, nil }
+		opts.ClientIdentities = func(context.Context) ([]*x509.Certificate, error) { return tc.ids, nil }
 		rep := checks.Run(context.Background(), target, opts)
 		if rep.Primary != tc.want {
 			t.Errorf("%s: primary = %s, want %s (%s)", tc.name, rep.Primary, tc.want, ids(rep))
@@ -476,7 +477,7 @@ func TestExpectedCertificate(t *testing.T) {
 // the system bundle.
 type derStore struct{ roots []*x509.Certificate }
 
-func (s derStore) Load() (*checks.TrustSnapshot, error) {
+func (s derStore) Load(context.Context) (*checks.TrustSnapshot, error) {
 	snap := &checks.TrustSnapshot{Name: "unparsed"}
 	for _, c := range s.roots {
 		snap.Roots = append(snap.Roots, checks.StoreCert{DER: c.Raw, Origin: "bundle.pem"})

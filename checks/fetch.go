@@ -104,7 +104,7 @@ func (r *run) fetch(ctx context.Context, method, u, contentType string, body []b
 	if resp.ContentLength > limit {
 		return nil, fmt.Errorf("%s is too large (%d bytes; at most %d are read)", u, resp.ContentLength, limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readBody(resp.Body, resp.ContentLength, limit)
 	pol.spend(int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", u, err)

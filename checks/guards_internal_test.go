@@ -190,7 +190,7 @@ func TestGuardClockWarningThreshold(t *testing.T) {
 // blocklist all land in Distrusted).
 type snapshotStore struct{ snap TrustSnapshot }
 
-func (s snapshotStore) Load() (*TrustSnapshot, error) { c := s.snap; return &c, nil }
+func (s snapshotStore) Load(context.Context) (*TrustSnapshot, error) { c := s.snap; return &c, nil }
 
 func serveChain(t *testing.T, chain [][]byte, key *ecdsa.PrivateKey) string {
 	t.Helper()

@@ -49,15 +49,21 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
-	BadSignature ID = "bad_signature" // a certificate's signature does not verify with its issuer's key
-	NotCA        ID = "not_a_ca"      // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
-	PathTooLong  ID = "path_too_long" // a CA's path length constraint is exceeded
+	BadSignature        ID = "bad_signature"        // a certificate's signature does not verify with its issuer's key
+	NotCA               ID = "not_a_ca"             // a certificate that issued another is not a CA (no basicConstraints, or CA:FALSE)
+	PathTooLong         ID = "path_too_long"        // a CA's path length constraint is exceeded
+	LegacyRenegotiation ID = "legacy_renegotiation" // no RFC 5746 secure renegotiation: OpenSSL 3 based clients refuse the server
+	ChainTooLarge       ID = "chain_too_large"      // the certificate message is larger than TLS clients read
 
 	// Issue 12: judging like the VPN client.
 	//
 
 	// Issue 13: device-certificate login.
-	//
+	ClientCertNoKey   ID = "client_cert_no_key"        // the device certificate has no usable private key
+	ClientCertNotYet  ID = "client_cert_not_yet_valid" // the device certificate's dates have not begun
+	ClientCertUsage   ID = "client_cert_usage"         // the device certificate is not for client authentication
+	ClientCertChain   ID = "client_cert_chain"         // the device intermediate CA is not sent with it
+	ClientCertRefused ID = "client_cert_refused"       // the gateway refused the device certificate for a reason not visible here
 
 	// Issue 14: every endpoint and node.
 	//
@@ -119,13 +125,15 @@ const (
 
 	// Issue 11: chains, paths and the permissive probe.
 	//
-	EvPathLen = "path_len" // the path length a CA allows below it (path_too_long)
+	EvPathLen     = "path_len"     // the path length a CA allows below it (path_too_long)
+	EvTLSAlert    = "tls_alert"    // the alert a gateway refused the device certificate with, e.g. "bad_certificate (42)"
+	EvMessageSize = "message_size" // the size of the server's certificate message (chain_too_large)
 
 	// Issue 12: judging like the VPN client.
 	EvVerifier = "verifier" // "os" on the finding that is the OS verifier's own refusal
 
 	// Issue 13: device-certificate login.
-	//
+	EvGatewayAnswer = "gateway_answer" // what the gateway said when it refused ("HTTP 401 No certificate")
 
 	// Issue 14: every endpoint and node.
 	//
@@ -200,6 +208,15 @@ type TLSInfo struct {
 	LegacyOnly       bool     `json:"legacy_only"` // spoke only TLS 1.1 or older
 	SentCertificates int      `json:"sent_certificates"`
 	HandshakeError   string   `json:"handshake_error,omitempty"`
+
+	// Issue 11: what the server really negotiated, and which attempt got through.
+	KeyExchange string `json:"key_exchange,omitempty"` // "ECDHE (X25519)", "DHE" or "RSA" (static)
+	// SecureRenegotiation: the server supports RFC 5746; absent for TLS 1.3,
+	// where renegotiation does not exist.
+	SecureRenegotiation *bool  `json:"secure_renegotiation,omitempty"`
+	Probe               string `json:"probe,omitempty"`                  // "crypto/tls", or "permissive" when only the second attempt got through
+	ModernError         string `json:"modern_handshake_error,omitempty"` // why crypto/tls could not finish, when the permissive attempt did
+	PermissiveError     string `json:"permissive_error,omitempty"`       // why the permissive attempt could not run
 }
 
 // ClockInfo compares this computer's clock with NTP.
@@ -210,6 +227,22 @@ type ClockInfo struct {
 	True     time.Time `json:"true_time,omitempty"`
 	Error    string    `json:"error,omitempty"`
 	Known    bool      `json:"known"`
+
+	// Issue 15: clock and revocation.
+	// Source says where the true time came from (ClockNTP, ClockHTTPDate,
+	// ClockOCSP) and PrecisionMS how far it may be off.
+	Source      string       `json:"source,omitempty"`
+	PrecisionMS int64        `json:"precision_ms,omitempty"`
+	Servers     []ServerTime `json:"servers,omitempty"`
+	// Coarse lists the fallback sources tried and why they were not used.
+	Coarse []string `json:"coarse,omitempty"`
+}
+
+// ServerTime is one time server's answer (issue 15).
+type ServerTime struct {
+	Server   string `json:"server"`
+	OffsetMS int64  `json:"offset_ms"`
+	Error    string `json:"error,omitempty"`
 }
 
 // Target is a parsed gateway address.
@@ -249,7 +282,8 @@ type Report struct {
 	OSVerifier *OSVerdict     `json:"os_verifier,omitempty"` // the OS's own verifier's answer, when asked
 
 	// Issue 13: device-certificate login.
-	//
+	Login       *LoginInfo   `json:"login,omitempty"`
+	DeviceCerts []DeviceCert `json:"device_certificates,omitempty"`
 
 	// Issue 14: every endpoint and node.
 	//

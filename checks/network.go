@@ -3,10 +3,8 @@ package checks
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"strings"
@@ -84,126 +82,6 @@ func (r *run) connect(ctx context.Context, addrs []string) (net.Conn, *Finding) 
 	f := newFinding(Unreachable, Fail, "the server cannot be reached", what, -1)
 	f.Evidence[EvError] = lastErr.Error()
 	return nil, &f
-}
-
-// handshakeResult is what one TLS attempt learned.
-type handshakeResult struct {
-	badCert    error // a certificate the server sent could not be parsed
-	state      tls.ConnectionState
-	peer       []*x509.Certificate
-	asked      bool
-	acceptable []string
-	needed     bool
-	err        error
-}
-
-// handshake runs one TLS handshake over conn the way a VPN client would, but
-// without refusing any certificate: judging it is the engine's job.
-func (r *run) handshake(ctx context.Context, conn net.Conn, legacy bool) handshakeResult {
-	var res handshakeResult
-	cfg := &tls.Config{
-		// The engine verifies the chain itself, against the user's own trust
-		// store, to say why it fails; this is never a way to connect anyway.
-		InsecureSkipVerify: true,
-		MinVersion:         tls.VersionTLS12,
-		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-			for _, der := range raw {
-				c, err := x509.ParseCertificate(der)
-				if err != nil {
-					res.badCert = fmt.Errorf("the server sent a certificate that cannot be read: %w", err)
-					return res.badCert
-				}
-				res.peer = append(res.peer, c)
-			}
-			return nil
-		},
-		GetClientCertificate: func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
-			res.asked = true
-			res.acceptable = distinguishedNames(cri.AcceptableCAs)
-			if r.opts.ClientCert != nil {
-				return r.opts.ClientCert, nil
-			}
-			return &tls.Certificate{}, nil
-		},
-	}
-	if net.ParseIP(r.target.Host) == nil {
-		cfg.ServerName = r.target.Host
-	}
-	if legacy {
-		cfg.MinVersion = tls.VersionTLS10
-		for _, s := range tls.CipherSuites() {
-			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
-		}
-		for _, s := range tls.InsecureCipherSuites() {
-			cfg.CipherSuites = append(cfg.CipherSuites, s.ID)
-		}
-	}
-	hctx, cancel := context.WithTimeout(ctx, tlsBudget)
-	defer cancel()
-	tc := tls.Client(conn, cfg)
-	res.err = tc.HandshakeContext(hctx)
-	res.state = tc.ConnectionState()
-	// crypto/tls parses the server's certificates before our callback and
-	// reports garbage with a plain string, not a typed error (see
-	// handshake_client.go): this prefix is the only way to tell it apart.
-	if res.err != nil && res.badCert == nil && strings.Contains(res.err.Error(), "failed to parse certificate from server") {
-		res.badCert = res.err
-	}
-	if res.err != nil {
-		if res.asked && r.opts.ClientCert == nil && isAlert(res.err) {
-			res.needed = true
-		}
-		return res
-	}
-	if res.asked && r.opts.ClientCert == nil && res.state.Version == tls.VersionTLS13 {
-		// In TLS 1.3 the server judges our (empty) certificate after the
-		// client has finished; its refusal arrives as an alert on first read.
-		deadline := time.Now().Add(clientCertWait)
-		if d, ok := hctx.Deadline(); ok && d.Before(deadline) {
-			deadline = d
-		}
-		_ = conn.SetReadDeadline(deadline)
-		var b [1]byte
-		if _, err := tc.Read(b[:]); err != nil && isAlert(err) {
-			res.needed = true
-			res.err = err
-		}
-	}
-	return res
-}
-
-// isAlert reports whether the server answered with a TLS alert.
-func isAlert(err error) bool {
-	var ae tls.AlertError
-	if errors.As(err, &ae) {
-		return true
-	}
-	return err != nil && strings.Contains(err.Error(), "remote error: tls:")
-}
-
-// alertWantsLegacy reports whether a handshake error is the server refusing
-// our protocol version or every cipher suite we offered.
-func alertWantsLegacy(err error) bool {
-	var ae tls.AlertError
-	if errors.As(err, &ae) {
-		switch ae {
-		case 70, 71, 40: // protocol_version, insufficient_security, handshake_failure
-			return true
-		}
-		return false
-	}
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "protocol version") || strings.Contains(msg, "handshake failure") ||
-		strings.Contains(msg, "no cipher suite") || isHangup(err)
-}
-
-// isHangup reports a bare end of stream or reset: the server hung up on our
-// ClientHello, which some old servers do instead of sending an alert.
-func isHangup(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // sniffProtocol names what a port speaks from the first bytes it sent.

@@ -80,7 +80,15 @@ func TestFloodOfSameNamedIssuers(t *testing.T) {
 	}
 	addr := leafServer(t, issuing, "", "", append(flood, issuing.cert.Raw)...)
 	rep, _ := runAgainst(t, addr, root.cert)
-	if rep.Primary != checks.OK {
-		t.Fatalf("primary = %s, want ok (%s)", rep.Primary, ids(rep))
+	// 300 certificates make a message of about 120 KB, more than
+	// OpenSSL-based clients read (chain_too_large); path building itself
+	// must still find the trusted path.
+	for _, f := range rep.Findings {
+		if f.Severity == checks.Fail && f.ID != checks.ChainTooLarge {
+			t.Fatalf("primary = %s, want the path found (%s)", rep.Primary, ids(rep))
+		}
+	}
+	if rep.Trust.Verdict != "trusted" {
+		t.Errorf("trust verdict %q, want trusted (%s)", rep.Trust.Verdict, ids(rep))
 	}
 }

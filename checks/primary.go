@@ -6,25 +6,33 @@ import "sort"
 // first failure in this list. The order is a judgement, so here is why:
 //
 //  1. Nothing about the certificate can be known until the connection works:
-//     name, route, answer, TLS at all, a protocol version we share.
+//     name, route, answer, TLS at all, a protocol version we share, a
+//     certificate message clients will read.
 //  2. The clock before validity: a wrong clock makes good certificates look
 //     expired or not yet valid, and fixing it fixes them.
 //  3. Interception before trust: the certificate seen is not the gateway's,
 //     so judging its trust or names would blame the wrong party.
 //  4. Trust (who issued it) before the certificate's own faults: an unknown
 //     issuer makes every other statement about the chain unanchored.
-//  5. Validity and revocation, then names and usage, then algorithms.
+//  5. Validity and revocation, then names and usage, then algorithms; then
+//     the missing RFC 5746 support, which only OpenSSL 3 based clients
+//     refuse, so that a certificate fault every client sees comes first.
 //  6. The device's client certificate last: the gateway's certificate is
 //     judged first in the handshake, so the user meets those problems first.
+//     Among its faults, a missing key first (nothing else can be tried
+//     without it), then dates, issuer, chain and usage, then a refusal no
+//     local check explains, then a certificate missing altogether.
 var precedence = []ID{
-	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion,
+	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion, ChainTooLarge,
 	ClockSkew,
 	TLSInterception, UnexpectedCert,
 	SelfSigned, UntrustedRoot, MissingIntermed, BadSignature,
 	CertExpired, CertNotYetValid, Revoked,
 	HostnameMismatch, NameConstraints, WrongUsage, NotCA, PathTooLong,
 	WeakSignature, WeakKey,
-	ClientCertExpired, ClientCertUntrust, ClientCertRequired,
+	LegacyRenegotiation,
+	ClientCertNoKey, ClientCertExpired, ClientCertNotYet, ClientCertUntrust, ClientCertChain,
+	ClientCertUsage, ClientCertRefused, ClientCertRequired,
 	Unclassified,
 }
 

@@ -1,15 +1,18 @@
 package checks
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // revocationAnswer is what one source (stapled OCSP, OCSP, CRL) said about
@@ -22,14 +25,25 @@ type revocationAnswer struct {
 	revokedAt time.Time
 	reason    int
 	err       error
+	when      time.Time // when the source made its answer
 }
 
 // maxClockSlack is how far an OCSP or CRL answer may be from the future, as
 // responders' clocks drift too.
 const maxClockSlack = 5 * time.Minute
 
-// checkRevocation asks every OCSP responder and CRL the chain names,
-// concurrently, and returns revoked / revocation_unknown findings.
+const (
+	// maxRevocationURLs bounds how many OCSP addresses and how many CRL
+	// distribution points are tried per certificate.
+	maxRevocationURLs = 3
+	// maxOCSPAge is how old an OCSP answer without nextUpdate may be
+	// (the CA/Browser Forum's limit on an answer's validity is 10 days).
+	maxOCSPAge = 10 * 24 * time.Hour
+)
+
+// checkRevocation asks every OCSP responder and CRL the chain names (up to
+// maxRevocationURLs of each), concurrently, and returns revoked /
+// revocation_unknown findings.
 func (r *run) checkRevocation(ctx context.Context, links []link, stapled []byte, now time.Time) []Finding {
 	var (
 		mu      sync.Mutex
@@ -48,27 +62,34 @@ func (r *run) checkRevocation(ctx context.Context, links []link, stapled []byte,
 			asked[i] = true
 			add(judgeOCSP(stapled, cert, issuer, now, i, "stapled", ""))
 		}
-		for _, u := range httpURLs(cert.OCSPServer) {
+		for _, u := range firstN(httpURLs(cert.OCSPServer), maxRevocationURLs) {
 			asked[i] = true
 			wg.Add(1)
 			go func(i int, u string) {
+				defer crash.Guard()
 				defer wg.Done()
 				add(r.askOCSP(ctx, cert, issuer, u, now, i))
 			}(i, u)
-			break // the first responder is the one clients use
 		}
-		for _, u := range httpURLs(cert.CRLDistributionPoints) {
+		for _, u := range firstN(httpURLs(cert.CRLDistributionPoints), maxRevocationURLs) {
 			asked[i] = true
 			wg.Add(1)
 			go func(i int, u string) {
+				defer crash.Guard()
 				defer wg.Done()
 				add(r.askCRL(ctx, cert, issuer, u, now, i))
 			}(i, u)
-			break
 		}
 	}
 	wg.Wait()
 	return judgeRevocation(links, answers, asked)
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
 
 func judgeRevocation(links []link, answers []revocationAnswer, asked map[int]bool) []Finding {
@@ -136,11 +157,16 @@ func (r *run) askOCSP(ctx context.Context, cert, issuer *x509.Certificate, u str
 	return judgeOCSP(data, cert, issuer, now, i, "ocsp", u)
 }
 
-// judgeOCSP checks the responder's signature (by the issuer or a delegate
-// it certified) and freshness, then reads the status.
+// judgeOCSP checks the answer by RFC 6960: signed by the issuer itself or
+// by a delegate the issuer certified for OCSP signing (4.2.2.2), fresh at
+// the true time, then reads the status. Anything that fails is an error,
+// never "revoked": a forged answer must not condemn (or clear) a gateway.
 func judgeOCSP(data []byte, cert, issuer *x509.Certificate, now time.Time, i int, source, u string) revocationAnswer {
 	a := revocationAnswer{cert: i, source: source, url: u}
-	resp, err := ocsp.ParseResponseForCert(data, cert, issuer)
+	// No issuer here: the library would check an embedded certificate's
+	// signature against it and so refuse a CA that embeds itself.
+	// responderAuthorised does these checks instead.
+	resp, err := ocsp.ParseResponseForCert(data, cert, nil)
 	if err != nil {
 		var re ocsp.ResponseError
 		if errors.As(err, &re) {
@@ -150,12 +176,12 @@ func judgeOCSP(data []byte, cert, issuer *x509.Certificate, now time.Time, i int
 		}
 		return a
 	}
-	if resp.ThisUpdate.After(now.Add(maxClockSlack)) {
-		a.err = fmt.Errorf("the OCSP answer is dated in the future (%s)", resp.ThisUpdate.UTC().Format(time.RFC3339))
+	if err := responderAuthorised(resp, issuer, now); err != nil {
+		a.err = err
 		return a
 	}
-	if !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate) {
-		a.err = fmt.Errorf("the OCSP answer is stale (next update was due %s)", resp.NextUpdate.UTC().Format(time.RFC3339))
+	if err := ocspFresh(resp, now); err != nil {
+		a.err = err
 		return a
 	}
 	switch resp.Status {
@@ -165,39 +191,133 @@ func judgeOCSP(data []byte, cert, issuer *x509.Certificate, now time.Time, i int
 	default:
 		a.err = errors.New("the responder does not know this certificate")
 	}
+	a.when = resp.ThisUpdate
 	return a
 }
 
+// responderAuthorised checks who signed resp. With no embedded certificate,
+// or the issuer's own, the issuer's key must verify it; otherwise the
+// embedded certificate (whose key the library already checked the answer
+// against) must be issued by the issuer, carry id-kp-OCSPSigning and be
+// valid at now (a zero now skips the dates).
+func responderAuthorised(resp *ocsp.Response, issuer *x509.Certificate, now time.Time) error {
+	rc := resp.Certificate
+	if rc == nil || bytes.Equal(rc.RawSubjectPublicKeyInfo, issuer.RawSubjectPublicKeyInfo) {
+		if err := resp.CheckSignatureFrom(issuer); err != nil {
+			return fmt.Errorf("the OCSP answer is not signed by %q: %w", displayName(issuer.Subject), err)
+		}
+		return nil
+	}
+	if !bytes.Equal(rc.RawIssuer, issuer.RawSubject) {
+		return fmt.Errorf("the OCSP answer is signed by %q, which %q did not issue", displayName(rc.Subject), displayName(issuer.Subject))
+	}
+	if err := issuer.CheckSignature(rc.SignatureAlgorithm, rc.RawTBSCertificate, rc.Signature); err != nil {
+		return fmt.Errorf("the OCSP responder certificate %q is not signed by %q: %w", displayName(rc.Subject), displayName(issuer.Subject), err)
+	}
+	if !slices.Contains(rc.ExtKeyUsage, x509.ExtKeyUsageOCSPSigning) {
+		return fmt.Errorf("the OCSP answer is signed by %q, which %q did not delegate OCSP signing to (no id-kp-OCSPSigning)", displayName(rc.Subject), displayName(issuer.Subject))
+	}
+	if !now.IsZero() && (now.Before(rc.NotBefore) || now.After(rc.NotAfter)) {
+		return fmt.Errorf("the OCSP responder certificate %q is not valid at %s (valid %s to %s)", displayName(rc.Subject),
+			now.UTC().Format(time.RFC3339), rc.NotBefore.UTC().Format(time.RFC3339), rc.NotAfter.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// ocspFresh refuses an answer from the future, past its nextUpdate, or,
+// without nextUpdate, older than maxOCSPAge.
+func ocspFresh(resp *ocsp.Response, now time.Time) error {
+	if resp.ThisUpdate.After(now.Add(maxClockSlack)) {
+		return fmt.Errorf("the OCSP answer is dated in the future (%s)", resp.ThisUpdate.UTC().Format(time.RFC3339))
+	}
+	if !resp.NextUpdate.IsZero() && now.After(resp.NextUpdate) {
+		return fmt.Errorf("the OCSP answer is stale (next update was due %s)", resp.NextUpdate.UTC().Format(time.RFC3339))
+	}
+	if resp.NextUpdate.IsZero() && now.Sub(resp.ThisUpdate) > maxOCSPAge {
+		return fmt.Errorf("the OCSP answer is stale (made %s, with no next update, and older than %d days)", resp.ThisUpdate.UTC().Format(time.RFC3339), int(maxOCSPAge.Hours()/24))
+	}
+	return nil
+}
+
+// askCRL reads the CRL at u (and the delta CRLs it points to) and looks
+// cert up, without building the list.
 func (r *run) askCRL(ctx context.Context, cert, issuer *x509.Certificate, u string, now time.Time, i int) revocationAnswer {
 	a := revocationAnswer{cert: i, source: "crl", url: u}
-	data, err := r.fetch(ctx, "GET", u, "", nil, maxCRLDownload)
+	base, err := r.readCRL(ctx, u, cert, issuer, now, false)
 	if err != nil {
 		a.err = err
 		return a
 	}
-	if b, _ := pem.Decode(data); b != nil {
-		data = b.Bytes
-	}
-	crl, err := x509.ParseRevocationList(data)
+	a.when = base.thisUpdate
+	e, err := base.lookup(ctx, cert.SerialNumber)
 	if err != nil {
-		a.err = fmt.Errorf("unreadable CRL: %w", err)
+		a.err = err
 		return a
 	}
-	if err := crl.CheckSignatureFrom(issuer); err != nil {
-		a.err = fmt.Errorf("the CRL is not signed by %q: %w", displayName(issuer.Subject), err)
-		return a
-	}
-	if !crl.NextUpdate.IsZero() && now.After(crl.NextUpdate) {
-		a.err = fmt.Errorf("the CRL is stale (next update was due %s)", crl.NextUpdate.UTC().Format(time.RFC3339))
-		return a
-	}
-	for _, e := range crl.RevokedCertificateEntries {
-		if e.SerialNumber != nil && e.SerialNumber.Cmp(cert.SerialNumber) == 0 {
-			a.revoked, a.revokedAt, a.reason = true, e.RevocationTime, e.ReasonCode
+	if len(base.freshest) > 0 {
+		// A newer revocation, or the lifting of a hold, is only in the delta.
+		d, err := r.readDelta(ctx, base, cert, issuer, now)
+		if err != nil {
+			if !e.found || e.reason == crlReasonHold {
+				a.err = err
+				return a
+			}
+		} else if e, err = mergeDelta(ctx, e, d, cert); err != nil {
+			a.err = err
 			return a
 		}
 	}
+	if e.found && e.reason != crlReasonRemove {
+		a.revoked, a.revokedAt, a.reason = true, e.when, e.reason
+	}
 	return a
+}
+
+// crlReasonHold is certificateHold, the one revocation a delta may lift.
+const crlReasonHold = 6
+
+func (r *run) readCRL(ctx context.Context, u string, cert, issuer *x509.Certificate, now time.Time, delta bool) (*crlDoc, error) {
+	data, err := r.fetch(ctx, "GET", u, "", nil, maxCRLDownload)
+	if err != nil {
+		return nil, err
+	}
+	d, err := parseCRL(data)
+	if err != nil {
+		return nil, fmt.Errorf("unreadable CRL: %w", err)
+	}
+	if err := judgeCRL(d, cert, issuer, u, now, delta); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// readDelta reads the first delta CRL (of up to maxRevocationURLs) that
+// belongs to base.
+func (r *run) readDelta(ctx context.Context, base *crlDoc, cert, issuer *x509.Certificate, now time.Time) (*crlDoc, error) {
+	var errs []error
+	for _, u := range firstN(httpURLs(base.freshest), maxRevocationURLs) {
+		d, err := r.readCRL(ctx, u, cert, issuer, now, true)
+		if err == nil && base.number != nil && d.deltaBase.Cmp(base.number) > 0 {
+			err = fmt.Errorf("the delta CRL at %s needs base CRL number %s, newer than the full CRL's %s", u, d.deltaBase, base.number)
+		}
+		if err == nil {
+			return d, nil
+		}
+		errs = append(errs, fmt.Errorf("delta CRL %s: %w", u, err))
+	}
+	if len(errs) == 0 {
+		return nil, errors.New("the CRL names a delta CRL at no http address")
+	}
+	return nil, errors.Join(errs...)
+}
+
+// mergeDelta applies a delta CRL's word on cert over the base's.
+func mergeDelta(ctx context.Context, e crlEntry, d *crlDoc, cert *x509.Certificate) (crlEntry, error) {
+	de, err := d.lookup(ctx, cert.SerialNumber)
+	if err != nil || !de.found {
+		return e, err
+	}
+	return de, nil // removeFromCRL included: askCRL reads it as "not revoked"
 }
 
 func reasonName(code int) string {

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/beevik/ntp"
 	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
@@ -28,6 +27,9 @@ type run struct {
 	// finished is set when Run returns: a time server that answers late
 	// must neither send events nor touch the report handed out.
 	finished bool
+	// given is the device identity the user gave, kept for judging even
+	// when it cannot be offered (no key).
+	given *tls.Certificate
 	// The fetch policy of this diagnosis (issue 16), made on first use.
 	policyOnce sync.Once
 	fetchPol   *fetchPolicy
@@ -89,6 +91,9 @@ func withDefaults(o Options) Options {
 	if o.HTTPClient == nil {
 		o.HTTPClient = defaultHTTPClient()
 	}
+	if o.Permissive == nil {
+		o.Permissive = installedPermissive
+	}
 	return o
 }
 
@@ -100,6 +105,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	r := &run{target: target, opts: opts, timings: map[string]int64{}}
+	r.given, r.opts.ClientCert = splitClientCert(opts.ClientCert) // Issue 13: judge it even when it cannot be offered
 	started := opts.Now()
 	t0 := time.Now()
 	rep := &Report{
@@ -163,7 +169,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	trustCh := make(chan loaded, 1)
 	go func() {
 		defer crash.Guard()
-		p, info := r.loadTrust()
+		p, info := r.loadTrust(ctx)
 		trustCh <- loaded{p, info}
 	}()
 	var findings []Finding
@@ -197,7 +203,8 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		end(false, f.Detail)
 		return finishEarly(f, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
-	end(true, conn.RemoteAddr().String())
+	gateway := conn.RemoteAddr().String()
+	end(true, gateway)
 	r.setGateway(conn)
 
 	end = r.start(StepTLS)
@@ -212,15 +219,17 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 		}
 		return finishEarly(tf, StepChain, StepTrust, StepRevocation)
 	}
-	if tf != nil {
-		if tf.ID == ClientCertRequired {
-			tf = r.judgeIdentities(tf, hs.acceptable)
-		}
+	// Issue 13: the first login step runs beside the chain checks; the
+	// device-certificate findings are made when it has answered.
+	login := r.startLogin(ctx, addrs, hs)
+	if tf != nil && !isClientCertTLS(tf, hs) {
 		findings = append(findings, *tf)
 	}
-	end(tf == nil || tf.ID == ClientCertRequired || tf.ID == ClientCertRequest, rep.TLS.Version)
+	findings = append(findings, hs.notes...)
+	end((tf == nil || isClientCertTLS(tf, hs)) && !hasFail(hs.notes), rep.TLS.Version)
 
-	clock := waitClock()
+	clock := r.settleClock(ctx, waitClock(), gateway, hs)
+	rep.Clock = clock
 	lt := <-trustCh
 	rep.Trust = lt.info
 
@@ -230,7 +239,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	p := v.best
 	rep.Chain = describeChain(p.links)
 	rep.CandidatePaths = v.infos
-	certFindings := v.cert
+	certFindings := blameClock(v.cert, p.links, clock)
 	end(!hasFail(certFindings), "")
 
 	end = r.start(StepTrust)
@@ -272,14 +281,8 @@ func (r *run) diagnose(ctx context.Context, rep *Report) []Finding {
 	findings = append(findings, certFindings...)
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
-	if clock.Error != "" && r.opts.NTPServer != "" {
-		g := newFinding(NTPUnavailable, Info, "the true time could not be checked",
-			fmt.Sprintf("the time server %s did not answer (%s); certificate dates were judged by this computer's clock", clock.Server, clock.Error), -1)
-		g.Evidence[EvNTPServer] = clock.Server
-		g.Evidence[EvError] = clock.Error
-		findings = append(findings, g)
-	}
-	return findings
+	findings = append(findings, r.deviceFindings(ctx, rep, <-login, hs, tf, lt.pool, truth)...)
+	return append(findings, r.ntpFinding(clock)...)
 }
 
 func hasFail(fs []Finding) bool {
@@ -291,176 +294,13 @@ func hasFail(fs []Finding) bool {
 	return false
 }
 
-// tlsStep runs the handshake and, when the server refuses our modern
-// offer, once more with legacy versions and ciphers to learn what it speaks.
-func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (handshakeResult, *Finding) {
-	defer conn.Close()
-	hs := r.handshake(ctx, conn, false)
-	if hs.err == nil || len(hs.peer) > 0 && hs.needed {
-		return hs, clientCertFinding(hs)
-	}
-	if hs.badCert != nil {
-		// Garbage where a certificate should be: no VPN client can use it,
-		// and no specific cause names it.
-		f := newFinding(Unclassified, Fail, "the server sent a certificate that cannot be read",
-			"what the server sent as its certificate cannot be read: "+hs.badCert.Error(), -1)
-		f.Evidence[EvError] = hs.badCert.Error()
-		return hs, &f
-	}
-	var rh tls.RecordHeaderError
-	if asRecordHeader(hs.err, &rh) {
-		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server answered with %q, which is not TLS", printable(rh.RecordHeader[:])), -1)
-		f.Evidence[EvPeek] = printable(rh.RecordHeader[:])
-		f.Evidence[EvProtocol] = sniffProtocol(rh.RecordHeader[:])
-		return hs, &f
-	}
-	if isTimeout(hs.err) || ctx.Err() != nil {
-		return hs, r.timeoutFinding(StepTLS, hs.err)
-	}
-	if hs.needed {
-		return hs, clientCertFinding(hs)
-	}
-	if alertWantsLegacy(hs.err) {
-		start := time.Now()
-		conn2, f := r.connect(ctx, addrs)
-		if f == nil {
-			old := r.handshake(ctx, conn2, true)
-			conn2.Close()
-			r.addTiming("tls_legacy", time.Since(start))
-			if old.err == nil || len(old.peer) > 0 {
-				old.err = nil
-				v := tlsVersionName(old.state.Version)
-				g := newFinding(TLSVersion, Fail, "the server only speaks an outdated TLS version",
-					fmt.Sprintf("the server refused TLS 1.2 and 1.3 (%v) but accepted %s with %s", hs.err, v, tls.CipherSuiteName(old.state.CipherSuite)), -1)
-				g.Evidence[EvTLSVersion] = v
-				g.Evidence[EvCipher] = tls.CipherSuiteName(old.state.CipherSuite)
-				g.Evidence[EvError] = hs.err.Error()
-				if old.state.Version >= tls.VersionTLS12 {
-					g.Title = "the server shares no modern cipher suite with current clients"
-				}
-				return old, &g
-			}
-		}
-	}
-	if isHangup(hs.err) {
-		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", hs.err), -1)
-		f.Evidence[EvProtocol] = "none"
-		f.Evidence[EvError] = hs.err.Error()
-		return hs, &f
-	}
-	f := newFinding(TLSVersion, Fail, "no secure connection could be agreed with the server",
-		fmt.Sprintf("the TLS handshake failed: %v", hs.err), -1)
-	f.Evidence[EvTLSVersion] = "unknown"
-	f.Evidence[EvError] = hs.err.Error()
-	return hs, &f
-}
-
-func asRecordHeader(err error, out *tls.RecordHeaderError) bool {
-	for e := err; e != nil; {
-		if rh, ok := e.(tls.RecordHeaderError); ok {
-			*out = rh
-			return true
-		}
-		u, ok := e.(interface{ Unwrap() error })
-		if !ok {
-			return false
-		}
-		e = u.Unwrap()
-	}
-	return false
-}
-
-func clientCertFinding(hs handshakeResult) *Finding {
-	if !hs.asked {
-		return nil
-	}
-	cas := "(any)"
-	if len(hs.acceptable) > 0 {
-		cas = joinNames(hs.acceptable)
-	}
-	if hs.needed {
-		f := newFinding(ClientCertRequired, Fail, "the gateway requires a certificate from this device",
-			fmt.Sprintf("the gateway refused the connection without a client certificate; it accepts certificates from: %s", cas), -1)
-		f.Evidence[EvAcceptedCAs] = cas
-		return &f
-	}
-	f := newFinding(ClientCertRequest, Info, "the gateway asks for a device certificate but does not require one",
-		fmt.Sprintf("accepted issuers: %s", cas), -1)
-	f.Evidence[EvAcceptedCAs] = cas
-	return &f
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += "; "
-		}
-		out += n
-	}
-	return out
-}
-
-func tlsInfo(hs handshakeResult) TLSInfo {
-	t := TLSInfo{
-		Version:          tlsVersionName(hs.state.Version),
-		ClientCertAsked:  hs.asked,
-		ClientCertNeeded: hs.needed,
-		AcceptedCAs:      hs.acceptable,
-		OCSPStapled:      len(hs.state.OCSPResponse) > 0,
-		SentCertificates: len(hs.peer),
-		ALPN:             hs.state.NegotiatedProtocol,
-		LegacyOnly:       hs.state.Version != 0 && hs.state.Version < tls.VersionTLS12,
-	}
-	if hs.state.CipherSuite != 0 {
-		t.Cipher = tls.CipherSuiteName(hs.state.CipherSuite)
-	}
-	if hs.err != nil {
-		t.HandshakeError = hs.err.Error()
-	}
-	return t
-}
-
-// checkClock asks the NTP server how wrong this computer's clock is.
-func (r *run) checkClock(ctx context.Context) ClockInfo {
-	end := r.start(StepClock)
-	ci := ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now().UTC()}
-	if r.opts.NTPServer == "" {
-		ci.Error = "no time server configured"
-		r.emit(StepClock, StepSkipped, 0, ci.Error)
-		return ci
-	}
-	budget := ntpBudget
-	if d, ok := ctx.Deadline(); ok && time.Until(d) < budget {
-		budget = time.Until(d)
-	}
-	resp, err := ntp.QueryWithOptions(r.opts.NTPServer, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
-	if err == nil {
-		err = resp.Validate()
-	}
-	if err != nil {
-		ci.Error = err.Error()
-		end(true, "time server unavailable")
-		return ci
-	}
-	ci.Known = true
-	ci.Local = r.opts.Now().UTC()
-	ci.OffsetMS = resp.ClockOffset.Milliseconds()
-	ci.True = ci.Local.Add(resp.ClockOffset)
-	off := resp.ClockOffset
-	end(off < skewWarn && off > -skewWarn, humanOffset(-off))
-	return ci
-}
-
 // loadTrust reads the trust store afresh and adds --ca-file roots.
-func (r *run) loadTrust() (*trustPool, TrustInfo) {
+func (r *run) loadTrust(ctx context.Context) (*trustPool, TrustInfo) {
 	defer func(t0 time.Time) { r.addTiming("trust_load", time.Since(t0)) }(time.Now())
 	pool := &trustPool{}
 	info := TrustInfo{Verdict: "not checked"}
 	if r.opts.Trust != nil {
-		snap, err := r.opts.Trust.Load()
+		snap, err := underDeadline(ctx, "reading the trust store", r.opts.Trust.Load)
 		if err != nil {
 			info.Error = err.Error()
 		}

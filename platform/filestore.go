@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -58,7 +59,7 @@ const (
 )
 
 // Load reads the store as it is now.
-func (s FileStore) Load() (*checks.TrustSnapshot, error) {
+func (s FileStore) Load(ctx context.Context) (*checks.TrustSnapshot, error) {
 	var roots, distrusted, elsewhere certSet
 	var errs []error
 	bundle := ""
@@ -86,7 +87,7 @@ func (s FileStore) Load() (*checks.TrustSnapshot, error) {
 		errs = append(errs, readCertDir(d, "", "", false, &distrusted))
 	}
 	if s.NSSDB != "" && haveTool("certutil") {
-		nss, err := loadNSS(s.NSSDB)
+		nss, err := loadNSS(ctx, s.NSSDB)
 		errs = append(errs, err)
 		for _, e := range nss {
 			switch {

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestFileStore(t *testing.T) {
 		CiscoDir:     cisco,
 		DistrustDirs: []string{block},
 	}
-	snap, err := s.Load()
+	snap, err := s.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestFileStoreReadsAfresh(t *testing.T) {
 	writeFile(t, bundle, pemOf(newRoot(t, "Existing")))
 	s := FileStore{Name: "afresh", Bundles: []string{bundle}, Dirs: []string{anchors}}
 
-	before, err := s.Load()
+	before, err := s.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestFileStoreReadsAfresh(t *testing.T) {
 		t.Fatalf("before: %d roots", len(before.Roots))
 	}
 	writeFile(t, filepath.Join(anchors, "new.pem"), pemOf(newRoot(t, "Installed Later")))
-	after, err := s.Load()
+	after, err := s.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestFileStoreReadsAfresh(t *testing.T) {
 	}
 	// And the bundle rewritten in place, as update-ca-certificates does.
 	writeFile(t, bundle, pemOf(newRoot(t, "Existing"), newRoot(t, "Rebuilt")))
-	again, err := s.Load()
+	again, err := s.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestFileStoreNothing(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "garbage.crt"), []byte("-----BEGIN CERTIFICATE-----\nAAAA"))
 	s := FileStore{Name: "empty", Bundles: []string{filepath.Join(dir, "garbage.crt")}, Dirs: []string{filepath.Join(dir, "none")}}
-	snap, err := s.Load()
+	snap, err := s.Load(context.Background())
 	if err == nil || snap != nil {
 		t.Fatalf("got %v, %v", snap, err)
 	}

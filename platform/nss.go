@@ -66,9 +66,8 @@ func ParseCertutilList(out string) []NSSEntry {
 const maxNSSEntries = 200
 
 // loadNSS reads an NSS database through certutil: the list, then each
-// certificate by nickname.
-func loadNSS(dir string) ([]NSSEntry, error) {
-	ctx := context.Background()
+// certificate by nickname, one process each, until ctx ends.
+func loadNSS(ctx context.Context, dir string) ([]NSSEntry, error) {
 	db := "sql:" + dir
 	out, err := runTool(ctx, "certutil", "-L", "-d", db)
 	if err != nil {
@@ -81,6 +80,10 @@ func loadNSS(dir string) ([]NSSEntry, error) {
 	var entries []NSSEntry
 	var errs []error
 	for _, e := range list {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("nss database %s: stopped after %d of %d certificates: %w", dir, len(entries), len(list), ctx.Err()))
+			break
+		}
 		pemOut, err := runTool(ctx, "certutil", "-L", "-d", db, "-n", e.Nickname, "-a")
 		if err != nil {
 			errs = append(errs, fmt.Errorf("nss database %s: %q: %w", dir, e.Nickname, err))

@@ -31,7 +31,7 @@ type Platform interface {
 	Gateways(ctx context.Context) []Gateway
 	// ClientIdentities lists certificates that have a private key: Windows
 	// MY stores, macOS find-identity, the user's NSS database on Linux.
-	ClientIdentities() ([]Identity, error)
+	ClientIdentities(ctx context.Context) ([]Identity, error)
 	// RefreshHint is the command that makes a newly added root take effect,
 	// picked by probing which command exists; "" when there is none.
 	RefreshHint() string
@@ -81,8 +81,11 @@ type Facts struct {
 	TimeSync string `json:"time_sync"`
 	// TimeSynced says whether the clock is in step now ("yes", "no",
 	// "unknown"), where the OS tells.
-	TimeSynced string   `json:"time_synced"`
-	NTPServer  string   `json:"ntp_server"`
+	TimeSynced string `json:"time_synced"`
+	NTPServer  string `json:"ntp_server"`
+	// NTPServers are the servers to ask, read from NTPServer's setting
+	// (lists, flags and names such as NT5DS resolved; see TimeServers).
+	NTPServers []string `json:"ntp_servers,omitempty"`
 	DNSServers []string `json:"dns_servers"`
 	// Proxy maps a scheme or setting ("http", "https", "no_proxy", "pac")
 	// to its value, with where it was set in the key when that matters.

@@ -63,8 +63,7 @@ func darwinVerdict(ctx context.Context, chain []*x509.Certificate, host string) 
 // -v, so that expired identities are listed too: an expired device
 // certificate is a cause we report. Each is matched by SHA-1 to the
 // certificates of the keychain search list.
-func (darwinPlatform) ClientIdentities() ([]Identity, error) {
-	ctx := context.Background()
+func (darwinPlatform) ClientIdentities(ctx context.Context) ([]Identity, error) {
 	out, err := runTool(ctx, securityTool, "find-identity", "-p", "ssl-client")
 	if err != nil {
 		return nil, fmt.Errorf("find-identity: %w", err)
@@ -154,6 +153,7 @@ func darwinTimeSync(ctx context.Context, f *Facts) {
 	if f.NTPServer == "" {
 		f.unknown("ntp_server", "no server in /etc/ntp.conf, and systemsetup did not tell")
 	}
+	f.NTPServers = TimeServers(f.NTPServer)
 }
 
 func darwinDNS(ctx context.Context, f *Facts) {

@@ -45,7 +45,7 @@ func (linuxPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (ch
 // ClientIdentities lists the certificates whose key is in the user's NSS
 // database (browsers). Linux VPN clients take their certificate from a
 // file named in their own settings, which we cannot find in general.
-func (linuxPlatform) ClientIdentities() ([]Identity, error) {
+func (linuxPlatform) ClientIdentities(ctx context.Context) ([]Identity, error) {
 	home, err := os.UserHomeDir()
 	if err != nil || !haveTool("certutil") {
 		return nil, nil
@@ -54,7 +54,7 @@ func (linuxPlatform) ClientIdentities() ([]Identity, error) {
 	if _, err := os.Stat(db); err != nil {
 		return nil, nil
 	}
-	entries, err := loadNSS(db)
+	entries, err := loadNSS(ctx, db)
 	var ids []Identity
 	for _, e := range entries {
 		if e.Trust.HasKey() {
@@ -132,6 +132,7 @@ func linuxTime(ctx context.Context, f *Facts) {
 	if f.NTPServer == "" {
 		f.unknown("ntp_server", "no server in timedatectl show-timesync, timesyncd.conf, chrony.conf or ntp.conf")
 	}
+	f.NTPServers = TimeServers(f.NTPServer)
 }
 
 func linuxZoneName() string {

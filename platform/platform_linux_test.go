@@ -31,7 +31,7 @@ func TestLinuxTrustStoreReal(t *testing.T) {
 	if _, err := os.Stat("/etc/ssl/certs/ca-certificates.crt"); err != nil {
 		t.Skip("no Debian bundle on this machine")
 	}
-	snap, err := New().TrustStore().Load()
+	snap, err := New().TrustStore().Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestUpdateCACertificates(t *testing.T) {
 			t.Errorf("restoring the store: %v: %s", err, out)
 		}
 	})
-	before, err := store.Load()
+	before, err := store.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestUpdateCACertificates(t *testing.T) {
 	if out, err := exec.Command(tool).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v: %s", tool, err, out)
 	}
-	after, err := store.Load()
+	after, err := store.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestNSSDatabase(t *testing.T) {
 	}
 	bundle := filepath.Join(t.TempDir(), "bundle.pem")
 	writeFile(t, bundle, pemOf(newRoot(t, "System")))
-	snap, err := FileStore{Name: "nss", Bundles: []string{bundle}, NSSDB: db}.Load()
+	snap, err := FileStore{Name: "nss", Bundles: []string{bundle}, NSSDB: db}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestLinuxGatewaysAndIdentities(t *testing.T) {
 			t.Errorf("incomplete gateway %+v", g)
 		}
 	}
-	if _, err := p.ClientIdentities(); err != nil {
+	if _, err := p.ClientIdentities(context.Background()); err != nil {
 		t.Error(err)
 	}
 	if _, err := p.OSVerdict(context.Background(), nil, "vpn.example.com"); err != ErrNotSupported {

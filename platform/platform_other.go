@@ -21,12 +21,16 @@ func newPlatform() Platform { return otherPlatform{} }
 
 type unsupportedStore struct{}
 
-func (unsupportedStore) Load() (*checks.TrustSnapshot, error) { return nil, errUnsupportedOS }
+func (unsupportedStore) Load(context.Context) (*checks.TrustSnapshot, error) {
+	return nil, errUnsupportedOS
+}
 
-func (otherPlatform) TrustStore() checks.TrustStore         { return unsupportedStore{} }
-func (otherPlatform) RefreshHint() string                   { return "" }
-func (otherPlatform) ClientIdentities() ([]Identity, error) { return nil, errUnsupportedOS }
-func (otherPlatform) Gateways(context.Context) []Gateway    { return nil }
+func (otherPlatform) TrustStore() checks.TrustStore { return unsupportedStore{} }
+func (otherPlatform) RefreshHint() string           { return "" }
+func (otherPlatform) ClientIdentities(context.Context) ([]Identity, error) {
+	return nil, errUnsupportedOS
+}
+func (otherPlatform) Gateways(context.Context) []Gateway { return nil }
 
 func (otherPlatform) OSVerdict(context.Context, []*x509.Certificate, string) (checks.OSVerdict, error) {
 	return checks.OSVerdict{}, ErrNotSupported

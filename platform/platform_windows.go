@@ -37,7 +37,9 @@ func (windowsPlatform) OSVerdict(ctx context.Context, chain []*x509.Certificate,
 	return verdict(WindowsVerifier, raw), nil
 }
 
-func (windowsPlatform) ClientIdentities() ([]Identity, error) { return windowsIdentities() }
+func (windowsPlatform) ClientIdentities(context.Context) ([]Identity, error) {
+	return windowsIdentities()
+}
 
 // regString reads a string value; REG_EXPAND_SZ is expanded.
 func regString(root registry.Key, path, name string) (string, error) {
@@ -156,6 +158,10 @@ func windowsTimeSync(ctx context.Context, f *Facts) {
 	}
 	if f.NTPServer == "" {
 		f.unknown("ntp_server", "W32Time has no NtpServer and w32tm named no source")
+	}
+	f.NTPServers = TimeServers(f.NTPServer)
+	if strings.EqualFold(strings.TrimSpace(typ), "NT5DS") {
+		f.NTPServers = append(f.NTPServers, NT5DSServers(os.Getenv("LOGONSERVER"), os.Getenv("USERDNSDOMAIN"))...)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"net"
 	"regexp"
 	"strconv"
 	"strings"
@@ -314,4 +315,68 @@ func ParseSystemsetupNetworkTime(out string) (sync, server string, err error) {
 		return sync, "", errors.New("systemsetup: empty output")
 	}
 	return sync, server, nil
+}
+
+// TimeServers turns a time-server setting, as any of the OSes writes it,
+// into the servers to ask (host or host:port):
+//
+//   - Windows: W32Time's NtpServer and w32tm's Source, "time.windows.com,0x9
+//     time.nist.gov,0x9" (flags dropped); "Local CMOS Clock", "Free-running
+//     System Clock", "VM IC Time Synchronization Provider" and "domain
+//     hierarchy (NT5DS)" name no server (see NT5DSServers for the last);
+//   - Linux: timedatectl show-timesync and timesyncd.conf lists
+//     ("ntp1.example ntp2.example"), chrony/ntp.conf server and pool names;
+//   - macOS: /etc/ntp.conf and systemsetup ("time.apple.com", or several
+//     separated by commas).
+//
+// Repeats are dropped; order is kept, the first being the one in use.
+func TimeServers(setting string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range strings.FieldsFunc(setting, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == ',' || r == ';' }) {
+		if strings.HasPrefix(strings.ToLower(f), "0x") { // a W32Time flag after the comma
+			continue
+		}
+		host := strings.TrimSuffix(f, ".")
+		if !isTimeHost(host) {
+			continue
+		}
+		if k := strings.ToLower(host); !seen[k] {
+			seen[k] = true
+			out = append(out, host)
+		}
+	}
+	return out
+}
+
+// timeNameShape is a DNS name with a dot, or an IPv4 address, with an
+// optional port: words such as "hierarchy" or "(NT5DS)" fail it.
+var timeNameShape = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)+(:[0-9]{1,5})?$`)
+
+func isTimeHost(s string) bool {
+	if net.ParseIP(s) != nil {
+		return true
+	}
+	if h, _, err := net.SplitHostPort(s); err == nil && strings.HasPrefix(s, "[") {
+		return net.ParseIP(h) != nil
+	}
+	return timeNameShape.MatchString(s)
+}
+
+// NT5DSServers are the servers a domain member syncs with under "domain
+// hierarchy": its logon server (%LOGONSERVER%, "\\DC01") and the domain
+// itself (%USERDNSDOMAIN%), whose name resolves to every domain controller.
+// Before the VPN is up they are often out of reach; the public servers
+// asked beside them then decide.
+func NT5DSServers(logonServer, dnsDomain string) []string {
+	var out []string
+	dc := strings.TrimLeft(strings.TrimSpace(logonServer), `\`)
+	domain := strings.ToLower(strings.Trim(strings.TrimSpace(dnsDomain), "."))
+	if dc != "" && domain != "" {
+		out = append(out, strings.ToLower(dc)+"."+domain)
+	}
+	if strings.Contains(domain, ".") {
+		out = append(out, domain)
+	}
+	return out
 }

@@ -289,3 +289,50 @@ func TestDecodeToolOutput(t *testing.T) {
 		t.Errorf("utf-16 japanese: %+v, %v", st, err)
 	}
 }
+
+// Time-server settings as each OS writes them, through to the list the
+// engine asks.
+func TestTimeServers(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"windows w32tm list with flags", "time.windows.com,0x9 time.nist.gov,0x9", []string{"time.windows.com", "time.nist.gov"}},
+		{"windows registry, upper-case flags", "ntp.nict.jp,0X8 time.windows.com,0x1", []string{"ntp.nict.jp", "time.windows.com"}},
+		{"windows domain hierarchy", "domain hierarchy (NT5DS)", nil},
+		{"windows Hyper-V", "VM IC Time Synchronization Provider", nil},
+		{"windows CMOS clock", "Local CMOS Clock", nil},
+		{"windows free-running", "Free-running System Clock", nil},
+		{"windows DC as source", "DC01.corp.example.co.jp", []string{"DC01.corp.example.co.jp"}},
+		{"linux timesyncd list", "ntp1.corp.example ntp2.corp.example", []string{"ntp1.corp.example", "ntp2.corp.example"}},
+		{"linux chrony pool and address", "2.debian.pool.ntp.org 192.0.2.123", []string{"2.debian.pool.ntp.org", "192.0.2.123"}},
+		{"ntp.conf with port", "127.0.0.1:11123", []string{"127.0.0.1:11123"}},
+		{"macos systemsetup", "time.apple.com", []string{"time.apple.com"}},
+		{"macos comma list", "time.asia.apple.com, time.apple.com.", []string{"time.asia.apple.com", "time.apple.com"}},
+		{"repeats", "a.example a.example A.EXAMPLE", []string{"a.example"}},
+		{"garbage", "\x00 ::: (x) ;;", nil},
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		if got := TimeServers(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: TimeServers(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestNT5DSServers(t *testing.T) {
+	tests := []struct {
+		logon, domain string
+		want          []string
+	}{
+		{`\\DC01`, "CORP.EXAMPLE.CO.JP", []string{"dc01.corp.example.co.jp", "corp.example.co.jp"}},
+		{"", "corp.example", []string{"corp.example"}},
+		{`\\DC01`, "", nil},
+		{"", "", nil},
+	}
+	for _, tt := range tests {
+		if got := NT5DSServers(tt.logon, tt.domain); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("NT5DSServers(%q, %q) = %q, want %q", tt.logon, tt.domain, got, tt.want)
+		}
+	}
+}

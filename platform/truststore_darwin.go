@@ -49,8 +49,7 @@ func darwinKeychains() []keychainSource {
 	return ks
 }
 
-func (darwinStore) Load() (*checks.TrustSnapshot, error) {
-	ctx := context.Background()
+func (darwinStore) Load(ctx context.Context) (*checks.TrustSnapshot, error) {
 	trust, trustErr := darwinTrustSettings(ctx)
 	snap := &checks.TrustSnapshot{Name: "macOS keychains"}
 	var roots, inter, distrusted certSet

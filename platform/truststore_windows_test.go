@@ -23,7 +23,7 @@ import (
 )
 
 func TestWindowsStoreLoad(t *testing.T) {
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestWindowsStoreHasHostRoots(t *testing.T) {
 		t.Skipf("no host CA bundle to compare with: %v", err)
 	}
 	host, _ := ParsePEMCertificates(data)
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestWindowsStoreReadsAfresh(t *testing.T) {
 		addToStore(t, storeLocations[0], "ROOT", root.cert, nil)
 		addToStore(t, storeLocations[1], "CA", inter.cert, nil)
 		addToStore(t, storeLocations[0], "Disallowed", bad.cert, nil)
-		snap, err := windowsStore{}.Load()
+		snap, err := windowsStore{}.Load(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestWindowsStoreReadsAfresh(t *testing.T) {
 			}
 		}
 	})
-	snap, err := windowsStore{}.Load()
+	snap, err := windowsStore{}.Load(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestWindowsClientIdentities(t *testing.T) {
 	addToStore(t, storeLocations[1], "MY", withKey.cert, linkKey(t))
 	addToStore(t, storeLocations[1], "MY", noKey.cert, nil)
 
-	ids, err := windowsPlatform{}.ClientIdentities()
+	ids, err := windowsPlatform{}.ClientIdentities(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

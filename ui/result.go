@@ -123,6 +123,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 			items = append(items, numbered(i+1, s))
 		}
 	}
+	if dev := w.deviceList(rep); dev != nil { // Issue 13
+		items = append(items, dev)
+	}
 	if acts := w.actionButtons(rep.Primary); acts != nil {
 		items = append(items, acts)
 	}
@@ -188,6 +191,10 @@ var actionsFor = map[checks.ID][]string{
 	checks.ClientCertRequired: {ActionCertManager},
 	checks.ClientCertExpired:  {ActionCertManager},
 	checks.ClientCertUntrust:  {ActionCertManager},
+	checks.ClientCertNoKey:    {ActionCertManager},
+	checks.ClientCertNotYet:   {ActionCertManager},
+	checks.ClientCertUsage:    {ActionCertManager},
+	checks.ClientCertChain:    {ActionCertManager},
 }
 
 func (w *Wizard) actionButtons(id checks.ID) fyne.CanvasObject {

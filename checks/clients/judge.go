@@ -87,6 +87,12 @@ func (p Profile) Blocks(f Finding, s Situation) bool {
 	case "validity_too_long":
 		return p.MaxLifetimeDays > 0 && s.Leaf != nil && !s.Leaf.NotBefore.Before(appleLifetimeSince) &&
 			lifetimeDays(s.Leaf) > p.MaxLifetimeDays
+	case "legacy_renegotiation":
+		// OpenSSL 3 clients refuse a server without RFC 5746
+		// (SSL_OP_LEGACY_SERVER_CONNECT is off by default since 3.0);
+		// GnuTLS, CryptoAPI, Apple's and BoringSSL-based stacks connect.
+		// Measured against gnutls-serv in checks/probe_test.go.
+		return strings.Contains(p.Verifier, "OpenSSL")
 	case "unclassified":
 		// Refused by the OS verifier alone: only a client that uses it.
 		if f.Evidence["verifier"] == "os" {

@@ -58,6 +58,8 @@ type gate struct {
 	target string
 	roots  []*x509.Certificate
 	srv    *tcpServer // nil when nothing listens (refused, dns_failure)
+
+	identities []*x509.Certificate // this computer's device certificates, if the scenario has any
 }
 
 // Start generates the PKI and starts every server. Close stops them.
@@ -154,7 +156,7 @@ func (l *Lab) startScenario(d *scenarioDef, start time.Time, ca1 *ca) error {
 		srv.start()
 		l.ntp[d.offset] = srv
 	}
-	gt := &gate{def: d, target: g.target, roots: g.roots}
+	gt := &gate{def: d, target: g.target, roots: g.roots, identities: g.identities}
 	l.gates[d.Name] = gt
 
 	handle := g.serve
@@ -250,13 +252,21 @@ func (l *Lab) Options(name string) (checks.Options, error) {
 		timeout = defaultTimeout
 	}
 	roots := append([]*x509.Certificate{l.root.cert}, g.roots...)
+	var ids func(context.Context) ([]*x509.Certificate, error)
+	if g.identities != nil {
+		ids = func(context.Context) ([]*x509.Certificate, error) { return g.identities, nil }
+	}
 	return checks.Options{
-		Trust:      checks.StaticStore{Name: TrustStoreName, Roots: roots},
-		NTPServer:  l.ntp[g.def.offset].addr(),
-		Timeout:    timeout,
-		Resolver:   l.rslv,
-		Now:        l.now,
-		HTTPClient: l.http,
+		ClientIdentities: ids,
+		Trust:            checks.StaticStore{Name: TrustStoreName, Roots: roots},
+		NTPServer:        l.ntp[g.def.offset].addr(),
+		Timeout:          timeout,
+		Resolver:         l.rslv,
+		Now:              l.now,
+		HTTPClient:       l.http,
+		// The practice world's true time is simulated, years from the
+		// build date in the clock scenarios.
+		EarliestTime: l.now().Add(-5 * year),
 	}, nil
 }
 

@@ -48,3 +48,64 @@ func ntpTime(t time.Time) uint64 {
 func newNTPServer(now func() time.Time, offset time.Duration) (*udpServer, error) {
 	return newUDPServer(func(req []byte) []byte { return answerNTP(req, now().Add(offset)) })
 }
+
+// NTPBehaviour is how a test time server answers.
+type NTPBehaviour int
+
+// Time server behaviours: a good server, and the ways real ones go wrong.
+const (
+	NTPGood            NTPBehaviour = iota
+	NTPGarbage                      // 48 bytes of nonsense
+	NTPKissOfDeath                  // stratum 0, "RATE": go away
+	NTPUnsynced                     // leap indicator 3: the server's clock is not set
+	NTPSilent                       // reads and never answers
+	NTPShortAnswer                  // a truncated packet
+	NTPWrongOrigin                  // answers another request (spoofed or stale)
+	NTPUnsyncedRefTime              // reference time 1900: never synchronised
+)
+
+// NTPServer is a time server on a loopback port for tests.
+type NTPServer struct{ srv *udpServer }
+
+// StartNTPServer answers with the clock now()+offset, behaving as b.
+func StartNTPServer(now func() time.Time, offset time.Duration, b NTPBehaviour) (*NTPServer, error) {
+	srv, err := newUDPServer(func(req []byte) []byte { return misbehave(answerNTP(req, now().Add(offset)), b) })
+	if err != nil {
+		return nil, err
+	}
+	srv.start()
+	return &NTPServer{srv}, nil
+}
+
+// Addr is "127.0.0.1:PORT".
+func (s *NTPServer) Addr() string { return s.srv.addr() }
+
+// Close stops the server.
+func (s *NTPServer) Close() error { return s.srv.close() }
+
+func misbehave(r []byte, b NTPBehaviour) []byte {
+	if r == nil {
+		return nil
+	}
+	switch b {
+	case NTPGarbage:
+		for i := range r {
+			r[i] = byte(i*37 + 11)
+		}
+	case NTPKissOfDeath:
+		r[1] = 0
+		copy(r[12:16], "RATE")
+	case NTPUnsynced:
+		r[0] |= 3 << 6
+	case NTPSilent:
+		return nil
+	case NTPShortAnswer:
+		return r[:20]
+	case NTPWrongOrigin:
+		r[24] ^= 0xff
+	case NTPUnsyncedRefTime:
+		clear(r[16:24])
+		r[0] |= 3 << 6
+	}
+	return r
+}

@@ -84,6 +84,7 @@ func TestScenarioTable(t *testing.T) {
 		"client_auth_eku":          {checks.WrongUsage},
 		"name_constraints":         {checks.NameConstraints},
 		"client_cert":              {checks.ClientCertRequired},
+		"client_cert_expired":      {checks.ClientCertExpired},
 		"interception":             {checks.TLSInterception},
 		"too_long":                 {checks.OK, checks.ValidityTooLong},
 		"weak_key":                 {checks.WeakKey},
@@ -151,7 +152,7 @@ func TestTargetsAndOptions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Options(%s): %v", s.Name, err)
 		}
-		snap, err := opts.Trust.Load()
+		snap, err := opts.Trust.Load(context.Background())
 		if err != nil || snap.Name != practice.TrustStoreName || len(snap.Roots) == 0 || !snap.Roots[0].Cert.Equal(lab.Root()) {
 			t.Errorf("%s: trust store %+v, %v", s.Name, snap, err)
 		}
@@ -191,7 +192,7 @@ func TestTargetsAndOptions(t *testing.T) {
 		"ok":             "",
 	} {
 		opts, _ := lab.Options(name)
-		snap, _ := opts.Trust.Load()
+		snap, _ := opts.Trust.Load(context.Background())
 		var extra []string
 		for _, r := range snap.Roots[1:] {
 			extra = append(extra, r.Cert.Subject.CommonName)
@@ -245,7 +246,7 @@ func (p *probe) chainLen(n int) {
 // verify checks the sent chain (plus extra intermediates) against the
 // scenario's trust store at time at, for the gateway's host name.
 func (p *probe) verify(at time.Time, extra ...*x509.Certificate) error {
-	snap, err := p.opts.Trust.Load()
+	snap, err := p.opts.Trust.Load(context.Background())
 	if err != nil {
 		p.t.Fatal(err)
 	}
@@ -623,6 +624,7 @@ var gatewayTests = []struct {
 		p.invalid(p.now, x509.CANotAuthorizedForThisName)
 	}},
 	{"client_cert", kindClientCert, nil},
+	{"client_cert_expired", kindClientCert, nil},
 	{"interception", kindTLS, func(p *probe) {
 		p.chainLen(1)
 		iss := p.leaf().Issuer

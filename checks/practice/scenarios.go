@@ -74,6 +74,8 @@ type gateway struct {
 	serve  func(net.Conn)
 	target string              // fixed host:port (refused, dns_failure)
 	roots  []*x509.Certificate // trust anchors besides the practice root
+	// identities are this computer's device certificates (Issue 13).
+	identities []*x509.Certificate
 }
 
 // build is a builder's workbench.
@@ -233,6 +235,11 @@ var table = []scenarioDef{
 			g.tls.ClientCAs.AddCert(device.cert)
 			return g, nil
 		},
+	},
+	{
+		Scenario: Scenario{Name: "client_cert_expired", Want: checks.ClientCertExpired,
+			Title: "This computer's device certificate has expired", TitleJA: "この端末のデバイス証明書の有効期限が切れている"},
+		build: buildDeviceExpired,
 	},
 
 	// The certificate itself.

@@ -123,11 +123,12 @@ func Summary(rep *checks.Report, v View) string {
 		fmt.Fprintf(&b, "%s %s / %s / %s .. %s / sha256 %s\n", v.tr("サーバー証明書:", "Server certificate:"),
 			c.Subject, c.Issuer, formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), c.SHA256)
 	}
+	writeDeviceSummary(&b, rep, v) // Issue 13
 	if rep.TLS.Version != "" {
 		fmt.Fprintf(&b, "TLS: %s %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}
 	if rep.Clock.Known {
-		fmt.Fprintf(&b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
+		fmt.Fprintf(&b, "%s %s (%s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), clockSource(rep.Clock, v))
 	}
 	if c := SupportLine(v.Support); c != "" {
 		fmt.Fprintf(&b, "%s %s\n", v.tr("IT の連絡先:", "IT contact:"), c)

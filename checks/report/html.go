@@ -203,6 +203,7 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 		{v.tr("信頼ストア", "Trust store"), fmt.Sprintf("%s (%d)", rep.Trust.Store, rep.Trust.Roots)},
 		{v.tr("信頼ストアの判定", "Trust store verdict"), rep.Trust.Verdict},
 	}
+	out = append(out, deviceFacts(rep, v)...) // Issue 13
 	if rep.Trust.OSVerdict != "" {
 		out = append(out, kv{v.tr("OS の判定", "OS verdict"), rep.Trust.OSVerdict})
 	}
@@ -211,7 +212,7 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 	}
 	clock := v.tr("確認できませんでした: ", "not checked: ") + rep.Clock.Error
 	if rep.Clock.Known {
-		clock = fmt.Sprintf("%s (NTP %s)", fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
+		clock = fmt.Sprintf("%s (%s)", fmtOffset(rep.Clock.OffsetMS, v), clockSource(rep.Clock, v))
 	}
 	out = append(out, kv{v.tr("時計の補正量", "Clock correction"), clock})
 	if rep.TLS.HandshakeError != "" {

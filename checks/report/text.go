@@ -130,6 +130,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if n := clientNote(rep, v); n != "" {
 		fmt.Fprintf(&b, "\n%s\n", n)
 	}
+	writeDevice(&b, rep, v) // Issue 13
 	if len(rep.Chain) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", v.tr("証明書チェーン:", "Certificate chain:"))
 		for i, c := range rep.Chain {
@@ -163,7 +164,7 @@ func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
 		fmt.Fprintf(b, "TLS: %s, %s\n", rep.TLS.Version, rep.TLS.Cipher)
 	}
 	if rep.Clock.Known {
-		fmt.Fprintf(b, "%s %s (NTP %s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), rep.Clock.Server)
+		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計の補正量:", "Clock correction:"), fmtOffset(rep.Clock.OffsetMS, v), clockSource(rep.Clock, v))
 	} else if rep.Clock.Error != "" {
 		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("時計:", "Clock:"), v.tr("確認できませんでした", "not checked"), rep.Clock.Error)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -57,7 +56,8 @@ Check flags:
   --config FILE        IT's settings file (default: the first vpndoctor.json found)
   --dns HOST[:PORT]    ask this DNS server instead of the system's resolver
   --timeout DURATION   bound for the whole diagnosis (default 10s)
-  --client-cert PEM --client-key PEM   offer this identity if the gateway asks for one
+  --client-cert FILE   the device certificate to offer: PEM (key inside, or
+                       --client-key PEM) or PKCS#12 .p12/.pfx (password asked, never kept)
   --client NAME        judge as this VPN client does: anyconnect, globalprotect, forticlient,
                        openconnect, openfortivpn, windows, ios, android, or a profile id
                        (default: the client found on this computer, else every client's rules)
@@ -209,6 +209,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, usagef("%v", err)
 		}
 	}
+	started := time.Now()
 	var target checks.Target
 	var opts checks.Options
 	sys := newSystem() // facts and profiles are read only if used
@@ -256,7 +257,12 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if f.demo == "" || flagSet(fs, "timeout") {
-		opts.Timeout = f.timeout // a practice case otherwise keeps its own deadline
+		// A practice case otherwise keeps its own deadline. --timeout bounds
+		// the whole command: reading this computer's settings comes off it.
+		opts.Timeout = max(f.timeout-time.Since(started), 100*time.Millisecond)
+	}
+	if opts.ClientCert, err = flagIdentity(f.clientCert, f.clientKey); err != nil {
+		return exitUsage, err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -349,16 +355,6 @@ func realOptions(sys systemInfo, f checkFlags, set settings) (checks.Options, er
 			return opts, err
 		}
 		opts.ExtraRoots = append(opts.ExtraRoots, roots...)
-	}
-	if (f.clientCert == "") != (f.clientKey == "") {
-		return opts, usagef("--client-cert and --client-key go together")
-	}
-	if f.clientCert != "" {
-		pair, err := tls.LoadX509KeyPair(f.clientCert, f.clientKey)
-		if err != nil {
-			return opts, usagef("the client certificate or key cannot be used: %v", err)
-		}
-		opts.ClientCert = &pair
 	}
 	return opts, nil
 }

@@ -98,7 +98,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"check", "--os", "beos", "vpn.example.com"}, "windows"},
 		{[]string{"check", "--ntp", "ntp.example.com:99999", "vpn.example.com"}, "out of range"},
 		{[]string{"check", "--ca-file", "/nonexistent/ca.pem", "vpn.example.com"}, "cannot be read"},
-		{[]string{"check", "--client-cert", "x.pem", "vpn.example.com"}, "go together"},
+		{[]string{"check", "--client-key", "x.pem", "vpn.example.com"}, "--client-key needs --client-cert"},
 		{[]string{"check", "--report", "out.pdf", "vpn.example.com"}, ".html, .json or .txt"},
 		{[]string{"check", "--demo", "nosuch"}, "no practice gateway"},
 		{[]string{"check", "--demo", "ok", "vpn.example.com"}, "not both"},

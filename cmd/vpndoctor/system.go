@@ -49,18 +49,21 @@ func newSystem() systemInfo {
 // options are the engine options for a real gateway: this computer's own
 // trust store, time server, verifier and client certificates.
 func (s systemInfo) options(ntpServer string) checks.Options {
+	var servers []string
 	if ntpServer == "" {
-		ntpServer = s.facts().NTPServer
-	}
-	if ntpServer == "" {
-		ntpServer = "pool.ntp.org"
+		// The OS's own servers and public ones, asked at once: a consensus
+		// outvotes one wrong server, and a public one answers when the
+		// corporate one is out of reach before the VPN is up. A server
+		// named by --ntp or IT's settings is asked alone.
+		servers = append(s.facts().NTPServers, publicTimeServers...)
 	}
 	return checks.Options{
-		Trust:     s.trust,
-		NTPServer: ntpServer,
-		OSVerdict: s.plat.OSVerdict,
-		ClientIdentities: func() ([]*x509.Certificate, error) {
-			ids, err := s.plat.ClientIdentities()
+		Trust:      s.trust,
+		NTPServer:  ntpServer,
+		NTPServers: servers,
+		OSVerdict:  s.plat.OSVerdict,
+		ClientIdentities: func(ctx context.Context) ([]*x509.Certificate, error) {
+			ids, err := s.plat.ClientIdentities(ctx)
 			var out []*x509.Certificate
 			for _, id := range ids {
 				if id.Cert != nil {
@@ -71,6 +74,9 @@ func (s systemInfo) options(ntpServer string) checks.Options {
 		},
 	}
 }
+
+// publicTimeServers are asked beside the configured ones.
+var publicTimeServers = []string{"time.google.com", "pool.ntp.org", "time.cloudflare.com"}
 
 // factMap flattens the facts for reports.
 func (s systemInfo) factMap() map[string]string {
@@ -127,6 +133,10 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		return exitUsage, usagef("'vpndoctor system' takes no address")
 	}
 	sys := newSystem()
+	// The store and the identities are read by other programs (certutil,
+	// security): bound them as a diagnosis is bounded.
+	ctx, cancel := context.WithTimeout(context.Background(), checks.DefaultTimeout)
+	defer cancel()
 	doc := struct {
 		Facts      platform.Facts      `json:"facts"`
 		Gateways   []platform.Gateway  `json:"vpn_gateways"`
@@ -134,11 +144,11 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		Identities []platform.Identity `json:"client_identities"`
 		IdentError string              `json:"client_identities_error,omitempty"`
 		Refresh    string              `json:"refresh_command,omitempty"`
-	}{Facts: sys.facts(), Gateways: sys.gateways(), Trust: summariseTrust(sys.trust), Refresh: sys.plat.RefreshHint()}
+	}{Facts: sys.facts(), Gateways: sys.gateways(), Trust: summariseTrust(ctx, sys.trust), Refresh: sys.plat.RefreshHint()}
 	if doc.Gateways == nil {
 		doc.Gateways = []platform.Gateway{}
 	}
-	ids, err := sys.plat.ClientIdentities()
+	ids, err := sys.plat.ClientIdentities(ctx)
 	if err != nil {
 		doc.IdentError = err.Error()
 	}
@@ -184,8 +194,8 @@ type trustSummary struct {
 	Error         string `json:"error,omitempty"`
 }
 
-func summariseTrust(ts checks.TrustStore) trustSummary {
-	snap, err := ts.Load()
+func summariseTrust(ctx context.Context, ts checks.TrustStore) trustSummary {
+	snap, err := ts.Load(ctx)
 	var s trustSummary
 	if err != nil {
 		s.Error = err.Error()

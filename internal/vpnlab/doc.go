@@ -4,7 +4,9 @@
 //
 // Every server listens on 127.0.0.1 on a free port (never a fixed one), runs
 // in the foreground from a configuration written to t.TempDir(), and is
-// stopped, with its whole process group, in t.Cleanup.
+// stopped, with its whole process group, in t.Cleanup. The servers and the
+// client run on Unix only (process groups); the test PKI (NewCA, Issue,
+// Write) and Need build everywhere.
 //
 //	bin := vpnlab.Need(t, "ocserv") // skips when missing and CI is unset; fails in CI
 //
@@ -38,7 +40,8 @@
 // current user (root here), isolate-workers = false, its own pid-file and a
 // short socket-file path (a Unix socket path is limited to 107 bytes, so it
 // lives in a short /tmp directory, not t.TempDir()), use-occtl = false and no
-// UDP port. No tun device is needed: openconnect --authenticate stops after
+// UDP port; max-ban-score = 0, since every test connects from 127.0.0.1 and
+// ocserv would otherwise ban it after some failed logins. No tun device is needed: openconnect --authenticate stops after
 // the login, before the tunnel. openconnect --passwd-on-stdin fails at once on
 // an empty stdin, so Openconnect always writes a line.
 package vpnlab

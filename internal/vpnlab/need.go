@@ -23,3 +23,11 @@ func Need(t testing.TB, binary string) string {
 	t.Skipf("%s is not installed", binary)
 	return ""
 }
+
+// writeFile writes a configuration or secret file for a server.
+func writeFile(t testing.TB, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,10 +1,11 @@
+//go:build unix
+
 package vpnlab
 
 import (
 	"bytes"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -100,12 +101,4 @@ func (s *server) stop() {
 	}
 	// Workers that outlived the leader.
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
-}
-
-// writeFile writes a configuration or secret file for a server.
-func writeFile(t testing.TB, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
 }

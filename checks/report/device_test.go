@@ -1,0 +1,45 @@
+package report
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
+)
+
+func TestDeviceLines(t *testing.T) {
+	exp := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	rep := &checks.Report{
+		Primary: checks.ClientCertRequired,
+		TLS:     checks.TLSInfo{AcceptedCAs: []string{"CN=Corp Device CA"}},
+		Login:   &checks.LoginInfo{Verdict: checks.LoginCertRequired, CertRequested: true, Methods: []string{"certificate"}, Answer: "HTTP 401 No certificate"},
+		DeviceCerts: []checks.DeviceCert{
+			{Subject: "laptop-1", Issuer: "Corp Device CA", WouldUse: true, NotAfter: exp.AddDate(1, 0, 0)},
+			{Subject: "laptop-old", Issuer: "Corp Device CA", NotAfter: exp, Problems: []checks.ID{checks.ClientCertExpired}},
+			{Subject: "home", Issuer: "Home CA", Problems: []checks.ID{checks.ClientCertUntrust}},
+		},
+	}
+	for _, c := range []struct {
+		lang  guide.Lang
+		wants []string
+	}{
+		{guide.En, []string{"laptop-1 (issued by Corp Device CA): This one would be used", "laptop-old (issued by Corp Device CA): Expired on 3 Nov 2026 09:00", "home (issued by Home CA): Issued by a CA the VPN does not accept", "Gateway accepts device certificates from: CN=Corp Device CA"}},
+		{guide.Ja, []string{"VPNアプリはこの証明書を使います", "2026年11月3日 09:00 UTC に有効期限が切れています", "VPNが受け入れない発行元のものです"}},
+	} {
+		v := View{Lang: c.lang, Loc: time.UTC}
+		s := Summary(rep, v)
+		for _, w := range c.wants {
+			if !strings.Contains(s, w) {
+				t.Errorf("%s summary lacks %q:\n%s", c.lang, w, s)
+			}
+		}
+		if got := LoginSummary(rep, v); !strings.Contains(got, "HTTP 401 No certificate") {
+			t.Errorf("login summary %q", got)
+		}
+	}
+	if DeviceLines(&checks.Report{}, View{}) != nil {
+		t.Error("no device certificate involved, yet lines")
+	}
+}
