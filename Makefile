@@ -18,7 +18,7 @@ SHOT_DEBS  := xvfb xdotool imagemagick fonts-noto-cjk
 BENCH_DEBS := openssl hyperfine dnsmasq-base
 CHROME_DEBS := chromium fonts-noto-cjk poppler-utils
 
-.PHONY: all deps build run test vet fmt-check cross wine-test package package-check bench screenshots report-shots clean
+.PHONY: all deps build run test vet fmt-check cross wine-test package package-check bench screenshots report-shots clean mutation fuzz launch-time
 
 all: build
 
@@ -93,6 +93,21 @@ screenshots: build
 report-shots: build
 	@scripts/ensure-debs.sh $(CHROME_DEBS)
 	scripts/report-shots.sh
+
+# Mutation testing of the engine (gremlins over checks/*.go, then the
+# scripted guard deletions). Slow: not part of make test.
+mutation:
+	scripts/mutation.sh
+
+# Every fuzz target for FUZZTIME each; crashers stay in testdata/fuzz/.
+FUZZTIME ?= 20s
+fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz.sh
+
+# Double-click to window on the practice demo under Xvfb (median of 20).
+launch-time: build
+	@scripts/ensure-debs.sh $(SHOT_DEBS)
+	VPNDOCTOR_BIN=$(BIN) scripts/launch-time.sh 20
 
 clean:
 	rm -rf bin dist screenshots report-shots bench/out

@@ -122,6 +122,10 @@ type Options struct {
 	Timeout time.Duration
 	// Resolver defaults to net.DefaultResolver.
 	Resolver *net.Resolver
+	// ResolverName, when set, is the DNS server Resolver asks (--dns): a
+	// resolver with its own Dial reports the system's server in its errors,
+	// so the engine puts this name there instead.
+	ResolverName string
 	// Now is this computer's clock (time.Now by default). Tests fix it.
 	Now func() time.Time
 	// HTTPClient fetches AIA, OCSP and CRL; its transport must not follow

@@ -268,6 +268,7 @@ func fromBuilt(bp pathbuild.Path, pool *trustPool) path {
 func (r *run) fetchIssuers(ctx context.Context, c *x509.Certificate) ([]*x509.Certificate, string, error) {
 	var lastURL string
 	var lastErr error
+	r.refuseExtra(c.IssuingCertificateURL) // issue 16: what is not fetched is evidence
 	for _, u := range httpURLs(c.IssuingCertificateURL) {
 		lastURL = u
 		data, err := r.fetch(ctx, "GET", u, "", nil, maxCertDownload)

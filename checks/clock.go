@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/beevik/ntp"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // Clock sources, in ClockInfo.Source.
@@ -183,6 +185,7 @@ func (r *run) askTimeServers(ctx context.Context, servers []string) []ntpAnswer 
 	for i, s := range servers {
 		wg.Add(1)
 		go func() {
+			defer crash.Guard()
 			defer wg.Done()
 			answers[i] = r.askTimeServer(s, budget)
 		}()

@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"fmt"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // underDeadline runs f, which the operating system may keep busy whatever
@@ -16,6 +18,7 @@ func underDeadline[T any](ctx context.Context, what string, f func(context.Conte
 	}
 	ch := make(chan result, 1) // buffered: a late f exits without a reader
 	go func() {
+		defer crash.Guard()
 		v, err := f(ctx)
 		ch <- result{v, err}
 	}()

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // Endpoint is another host the VPN login touches: a backup server of an
@@ -84,6 +86,7 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 	set := &endpointSet{seen: map[string]bool{strings.ToLower(r.target.HostPort()): true}}
 	done := make(chan struct{})
 	go func() {
+		defer crash.Guard()
 		defer close(done)
 		eps := r.opts.Endpoints
 		if r.opts.FindEndpoints != nil {
@@ -98,6 +101,7 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 		}
 		sh.lateWG.Add(1)
 		go func() {
+			defer crash.Guard()
 			defer sh.lateWG.Done()
 			got := r.checkEndpoints(ctx, sh, ts)
 			sh.lateMu.Lock()
@@ -108,7 +112,10 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 	var product chan *ProductInfo
 	if r.opts.IdentifyProduct {
 		product = make(chan *ProductInfo, 1)
-		go func() { product <- r.identifyProduct(ctx) }()
+		go func() {
+			defer crash.Guard()
+			product <- r.identifyProduct(ctx)
+		}()
 	}
 	return func(rep *Report, findings []Finding) []Finding {
 		<-done
@@ -253,6 +260,7 @@ func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarg
 	for i, e := range eps {
 		wg.Add(1)
 		go func() {
+			defer crash.Guard()
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
@@ -273,6 +281,7 @@ func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarg
 func watchLogin(in <-chan *LoginInfo, sh *shared) <-chan *LoginInfo {
 	out := make(chan *LoginInfo, 1)
 	go func() {
+		defer crash.Guard()
 		li := <-in
 		if li != nil && li.SSOURL != "" {
 			sh.addEndpoint(Endpoint{Role: EndpointIdP, Address: li.SSOURL, Source: "the gateway's pre-login answer"})

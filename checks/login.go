@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // LoginInfo is what the gateway's first login step said when asked without
@@ -95,6 +97,7 @@ type loginProbe struct {
 func (r *run) startLogin(ctx context.Context, addrs []string, hs handshakeResult) <-chan *LoginInfo {
 	ch := make(chan *LoginInfo, 1)
 	go func() {
+		defer crash.Guard()
 		t0 := time.Now()
 		li := r.probeLogin(ctx, addrs, hs)
 		r.addTiming("login", time.Since(t0))

@@ -304,7 +304,9 @@ type Report struct {
 	//
 
 	// Issue 16: hardening.
-	//
+	// RefusedFetches are AIA, OCSP and CRL addresses the certificates named
+	// that the fetch policy did not fetch, and why.
+	RefusedFetches []RefusedFetch `json:"refused_fetches,omitempty"`
 }
 
 // ToolInfo names the program that made a report.

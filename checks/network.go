@@ -32,6 +32,7 @@ func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
 	ctx, cancel := context.WithTimeout(ctx, dnsBudget)
 	defer cancel()
 	addrs, err := r.opts.Resolver.LookupIPAddr(ctx, r.target.Host)
+	err = r.namedResolver(err)
 	if err == nil && len(addrs) == 0 {
 		err = &net.DNSError{Err: "no addresses", Name: r.target.Host, IsNotFound: true}
 	}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // maxAtOnce bounds how many addresses or endpoints are checked at the same
@@ -49,6 +51,7 @@ func (r *run) diagnoseNodes(ctx context.Context, rep *Report, sh *shared, addrs 
 	for i, a := range addrs {
 		wg.Add(1)
 		go func() {
+			defer crash.Guard()
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()

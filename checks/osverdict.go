@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/x509"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // OSVerdict is the operating system's own verifier's answer about the chain
@@ -48,6 +50,7 @@ func (r *run) askOS(ctx context.Context, sent []*x509.Certificate) func() *OSVer
 	}
 	ch := make(chan *OSVerdict, 1)
 	go func(t0 time.Time) {
+		defer crash.Guard()
 		v, err := r.opts.OSVerdict(ctx, sent, r.target.Host)
 		if err != nil {
 			v = OSVerdict{Verifier: v.Verifier, Error: err.Error()}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // revocationAnswer is what one source (stapled OCSP, OCSP, CRL) said about
@@ -64,6 +66,7 @@ func (r *run) checkRevocation(ctx context.Context, links []link, stapled []byte,
 			asked[i] = true
 			wg.Add(1)
 			go func(i int, u string) {
+				defer crash.Guard()
 				defer wg.Done()
 				add(r.askOCSP(ctx, cert, issuer, u, now, i))
 			}(i, u)
@@ -72,6 +75,7 @@ func (r *run) checkRevocation(ctx context.Context, links []link, stapled []byte,
 			asked[i] = true
 			wg.Add(1)
 			go func(i int, u string) {
+				defer crash.Guard()
 				defer wg.Done()
 				add(r.askCRL(ctx, cert, issuer, u, now, i))
 			}(i, u)
@@ -129,7 +133,7 @@ func judgeRevocation(links []link, answers []revocationAnswer, asked map[int]boo
 			if f.Detail != "" {
 				f.Detail += "; "
 			}
-			f.Detail += fmt.Sprintf("%s %s: %v", a.source, a.url, a.err)
+			f.Detail += fmt.Sprintf("%s: %v", sourceAt(a.source, a.url), a.err)
 		}
 		if len(fs) > 0 {
 			f.Evidence[EvURL] = fs[0].url

@@ -29,6 +29,9 @@ type run struct {
 	// given is the device identity the user gave, kept for judging even
 	// when it cannot be offered (no key).
 	given *tls.Certificate
+	// The fetch policy of this diagnosis (issue 16), made on first use.
+	policyOnce sync.Once
+	fetchPol   *fetchPolicy
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -114,6 +117,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	sh := r.startShared(ctx)
 	endpoints := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
 	findings := r.diagnose(ctx, rep, sh)
+	rep.RefusedFetches = r.policy().Refused()
 	for i := range findings {
 		if findings[i].Evidence[EvHost] == "" { // a node's findings may carry it already
 			findings[i].Evidence[EvHost] = target.Host
@@ -199,6 +203,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	}
 	gateway := conn.RemoteAddr().String()
 	end(true, gateway)
+	r.setGateway(conn)
 
 	end = r.start(StepTLS)
 	hs, tf := r.tlsStep(ctx, conn, addrs)

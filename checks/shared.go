@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"sync"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // shared holds what every host and every address of one diagnosis judge
@@ -36,8 +38,12 @@ func (r *run) startShared(ctx context.Context) *shared {
 	s.fallback = func() ClockInfo {
 		return ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now(), Error: "the diagnosis ended before the time server answered"}
 	}
-	go func() { s.clockCh <- r.checkClock(ctx) }()
 	go func() {
+		defer crash.Guard()
+		s.clockCh <- r.checkClock(ctx)
+	}()
+	go func() {
+		defer crash.Guard()
 		p, info := r.loadTrust(ctx)
 		s.trustCh <- loadedTrust{p, info}
 	}()

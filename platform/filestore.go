@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // FileStore is a trust store kept in PEM files, as on Linux: Go's
@@ -207,6 +208,7 @@ func readCertDir(dir, originPrefix, skip string, skipLinks bool, set *certSet) e
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer crash.Guard()
 			for i := range next {
 				results[i].certs, results[i].err = readCertFile(paths[i])
 			}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // ParsePEMCertificates returns the certificates in concatenated PEM text,
@@ -78,6 +79,7 @@ func parseAll(ders [][]byte) []*x509.Certificate {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			defer crash.Guard()
 			for i := w; i < len(ders); i += workers {
 				out[i], _ = parseCached(ders[i])
 			}

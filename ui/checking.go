@@ -13,6 +13,8 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
+	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // checkSource is what a check is of: an address the user gave, or a
@@ -64,6 +66,7 @@ func (w *Wizard) begin(src checkSource) {
 	w.run = run
 	w.show(StepChecking)
 	go func() {
+		defer crash.Guard()
 		name, target, opts, err := w.prepare(src)
 		if err != nil {
 			w.post(func() { w.failed(run, err) })
@@ -137,7 +140,8 @@ func (w *Wizard) finished(run *checkRun, rep *checks.Report) {
 		return
 	}
 	w.run = nil
-	w.report, w.reported = rep, run.src
+	// The wizard draws a copy with hostile characters made visible (issue 16).
+	w.report, w.reported = report.Sanitize(rep), run.src
 	w.show(StepResult)
 }
 

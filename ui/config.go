@@ -53,6 +53,13 @@ type Config struct {
 	SettingsProblems []string
 	// Icon is the application's icon (PNG). May be nil.
 	Icon []byte
+	// Later, when set, reads what the window does not wait for (profiles,
+	// facts, settings); it is called off Fyne's goroutine once the window
+	// is open, and its answer merged in through fyne.Do.
+	Later func() Later
+	// OnStarted, when set, is called once the window's event loop runs
+	// (the window takes input): scripts/launch-time.sh measures to it.
+	OnStarted func()
 	// Client is the VPN client chosen with --client, which also judges
 	// the practice gateways (real gateways get theirs from NewOptions).
 	Client clients.Choice

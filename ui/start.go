@@ -12,6 +12,7 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // startState is what the start screen shows. It outlives the screen's
@@ -168,6 +169,7 @@ func (w *Wizard) choosePractice(name string, autostart bool) {
 	st.practice, st.practiceTarget, st.showPractice, st.labErr = name, "", true, nil
 	st.inputErr, st.notice = nil, ""
 	go func() {
+		defer crash.Guard()
 		target, err := w.lab.target(name)
 		w.post(func() { w.practiceReady(name, target, err) })
 	}()

@@ -79,6 +79,9 @@ type Wizard struct {
 	rows     map[checks.Step]*stepRow
 	progress *widget.ProgressBar
 	note     *widget.Label // result screen: the outcome of the last button
+	// loading is set while Config.Later is being read; langPicked once
+	// the user chose a language in the window.
+	loading, langPicked bool
 	// focus is where the keyboard starts on the screen just drawn: the
 	// field, Cancel, or the result's first thing to do.
 	focus fyne.Focusable
@@ -92,6 +95,9 @@ func Run(cfg Config) {
 	}
 	w := New(a, cfg)
 	a.Lifecycle().SetOnStopped(w.Close)
+	if cfg.OnStarted != nil {
+		a.Lifecycle().SetOnStarted(cfg.OnStarted)
+	}
 	w.win.ShowAndRun()
 }
 
@@ -103,6 +109,7 @@ func New(a fyne.App, cfg Config) *Wizard { return newWizard(a, cfg, fyne.Do) }
 // calling goroutine, so the tests queue the calls and run them on the
 // test's goroutine instead, as the real driver does on its own.
 func newWizard(a fyne.App, cfg Config, post func(func())) *Wizard {
+	cfg = visibleConfig(cfg)
 	lang := cfg.Lang
 	if lang == "" {
 		lang = guide.FromEnv()
@@ -121,9 +128,10 @@ func newWizard(a fyne.App, cfg Config, post func(func())) *Wizard {
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.start.init(cfg)
 	w.show(StepStart)
+	w.loadLater()
 	if cfg.Demo != "" {
 		w.choosePractice(cfg.Demo, cfg.Autostart)
-	} else if cfg.Autostart {
+	} else if cfg.Autostart && cfg.Later == nil {
 		w.check()
 	}
 	return w
@@ -195,7 +203,12 @@ func (w *Wizard) header() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("vpndoctor", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	sub := widget.NewLabel(w.t("app.title"))
 	names := map[string]guide.Lang{"日本語": guide.Ja, "English": guide.En}
-	sel := widget.NewSelect([]string{"日本語", "English"}, func(s string) { w.SetLang(names[s]) })
+	sel := widget.NewSelect([]string{"日本語", "English"}, func(s string) {
+		if names[s] != w.lang {
+			w.langPicked = true
+		}
+		w.SetLang(names[s])
+	})
 	w.langSel = sel
 	for name, l := range names {
 		if l == w.lang {

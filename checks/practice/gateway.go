@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 const (
@@ -45,6 +47,7 @@ func (s *tcpServer) start() {
 }
 
 func (s *tcpServer) accept() {
+	defer crash.Guard()
 	defer s.wg.Done()
 	backoff := 5 * time.Millisecond
 	for {
@@ -65,6 +68,7 @@ func (s *tcpServer) accept() {
 		}
 		go func() {
 			defer s.wg.Done()
+			defer crash.Guard()
 			defer s.untrack(c)
 			_ = c.SetDeadline(time.Now().Add(ioTimeout))
 			s.handle(c)

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"math/big"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 const (
@@ -185,6 +187,7 @@ func generateRSA(bits int) *rsaKeys {
 	k := &rsaKeys{done: make(chan struct{})}
 	go func() {
 		defer close(k.done)
+		defer crash.Guard()
 		// 1024 bits is the smallest size crypto/rsa accepts without
 		// GODEBUG=rsa1024min=0, and exactly what the weak_key scenario needs.
 		k.key, k.err = rsa.GenerateKey(rand.Reader, bits)

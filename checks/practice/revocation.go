@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // revocationHandler serves what a client fetches while it checks a chain:
@@ -245,6 +247,7 @@ func (s *httpServer) start() {
 	s.started = true
 	go func() {
 		defer close(s.served)
+		defer crash.Guard()
 		_ = s.srv.Serve(s.ln)
 	}()
 }

@@ -5,6 +5,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 )
 
 // udpServer is a request/response server on a loopback UDP port. One
@@ -31,6 +33,7 @@ func (s *udpServer) start() {
 }
 
 func (s *udpServer) serve() {
+	defer crash.Guard()
 	defer s.wg.Done()
 	buf := make([]byte, 1500)
 	for {

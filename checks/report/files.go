@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,9 +44,14 @@ type Document struct {
 
 // WriteJSON writes the JSON document.
 func WriteJSON(w io.Writer, rep *checks.Report, v View) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	return enc.Encode(Document{Report: rep, System: v.Facts})
+	if err := enc.Encode(Document{Report: rep, System: v.Facts}); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeJSON(buf.Bytes()))
+	return err
 }
 
 // Write renders the report in one format.
@@ -86,6 +92,7 @@ func WriteFile(name string, rep *checks.Report, v View) error {
 // cause and the key evidence. "Copy summary for helpdesk" puts it on the
 // clipboard.
 func Summary(rep *checks.Report, v View) string {
+	rep, v = Sanitize(rep), SanitizeView(v)
 	var b strings.Builder
 	pf := primaryFinding(rep)
 	g := PrimaryText(rep, v)

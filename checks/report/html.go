@@ -159,6 +159,7 @@ func sortedKV(m map[string]string) []kv {
 
 // WriteHTML writes the report for IT as one self-contained HTML file.
 func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
+	rep, v = Sanitize(rep), SanitizeView(v)
 	d := htmlData{
 		Lang:    string(v.Lang),
 		Target:  fmt.Sprintf("%s:%d", rep.Target.Host, rep.Target.Port),
@@ -224,6 +225,9 @@ func connectionFacts(rep *checks.Report, v View) []kv {
 	out = append(out, kv{v.tr("時計の補正量", "Clock correction"), clock})
 	if rep.TLS.HandshakeError != "" {
 		out = append(out, kv{v.tr("ハンドシェイクのエラー", "Handshake error"), rep.TLS.HandshakeError})
+	}
+	for _, r := range rep.RefusedFetches {
+		out = append(out, kv{v.tr("取得しなかったアドレス", "Not fetched"), r.URL + " — " + r.Reason})
 	}
 	return out
 }

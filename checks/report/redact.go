@@ -101,3 +101,10 @@ func applyAll(repl []replacement, s string) string {
 	}
 	return s
 }
+
+// RedactText hides this computer's name and the user's name (facts
+// "hostname" and "user") in any text, by the report's rules: the crash file
+// uses it.
+func RedactText(s string, facts map[string]string) string {
+	return applyAll(replacements(facts), s)
+}

@@ -6,6 +6,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"time"
 
@@ -64,6 +65,7 @@ func Prepare(v View) {
 
 // Guide returns the fix-guide text for a finding in this view.
 func Guide(f checks.Finding, v View) guide.Text {
+	f = visibleValue(reflect.ValueOf(f)).Interface().(checks.Finding)
 	t, err := guide.For(string(f.ID), v.Lang, v.OS, f.Evidence, v.loc())
 	if err != nil {
 		// A finding the guide does not know yet still says something true.
@@ -82,6 +84,7 @@ var severityMark = map[checks.Severity]string{checks.Fail: "FAIL", checks.Warn: 
 // WriteText prints the report for a terminal: the headline and what to do,
 // then the findings, then the chain.
 func WriteText(w io.Writer, rep *checks.Report, v View) error {
+	rep, v = Sanitize(rep), SanitizeView(v)
 	var b strings.Builder
 	g := PrimaryText(rep, v)
 	mark := "✔"
@@ -171,6 +174,9 @@ func writeFacts(b *strings.Builder, rep *checks.Report, v View) {
 	}
 	if rep.Trust.Store != "" {
 		fmt.Fprintf(b, "%s %s, %d %s, %s\n", v.tr("信頼ストア:", "Trust store:"), rep.Trust.Store, rep.Trust.Roots, v.tr("件のルート", "roots"), rep.Trust.Verdict)
+	}
+	for _, r := range rep.RefusedFetches {
+		fmt.Fprintf(b, "%s %s (%s)\n", v.tr("取得しなかったアドレス:", "Not fetched:"), r.URL, r.Reason)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
 	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
 	"github.com/vpndoctor/vpndoctor/platform"
 )
 
@@ -28,6 +29,8 @@ const (
 	exitOK      = 0 // the primary cause is ok
 	exitProblem = 1 // a problem was found
 	exitUsage   = 2 // bad input or usage
+	exitIO      = 3 // the input was fine, but reading or writing failed (a report file, the practice gateways)
+	// exitCrash (4, crash.go): an internal error; a crash file says more.
 )
 
 const usageText = `vpndoctor: find out why a VPN client refuses its gateway's certificate
@@ -60,7 +63,8 @@ Check flags:
                        openconnect, openfortivpn, windows, ios, android, or a profile id
                        (default: the client found on this computer, else every client's rules)
 
-Exit status: 0 nothing wrong, 1 a problem was found, 2 bad input.
+Exit status: 0 nothing wrong, 1 a problem was found, 2 bad input, 3 a file could not be
+written or read (e.g. --report), 4 an internal error (a crash file says where).
 `
 
 // usageError is a mistake in the command line; its text is one plain line.
@@ -135,6 +139,9 @@ func flagError(err error) error {
 	if strings.HasPrefix(msg, "flag provided but not defined: ") {
 		return usagef("unknown option %s; run 'vpndoctor help' to see the options", strings.TrimPrefix(msg, "flag provided but not defined: "))
 	}
+	if msg == "flag needs an argument: -demo" {
+		return usagef("--demo needs the name of a practice gateway; run 'vpndoctor demo' to list them")
+	}
 	if errors.Is(err, flag.ErrHelp) {
 		return usagef("run 'vpndoctor help' to see the options")
 	}
@@ -192,7 +199,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	// The fix guide's texts are parsed while the network steps run: they
 	// are needed only to print the result.
-	go report.Prepare(view)
+	go func(v report.View) { // a copy: view is changed below
+		defer crash.Guard()
+		report.Prepare(v)
+	}(view)
 	view.Support = set.support()
 	if f.timeout <= 0 || f.timeout > 5*time.Minute {
 		return exitUsage, usagef("--timeout %s is out of range (give 1s to 5m)", f.timeout)
@@ -212,7 +222,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		lab, err := practice.Start(practice.Config{})
 		if err != nil {
-			return exitUsage, fmt.Errorf("the practice gateways could not start: %w", err)
+			return exitIO, fmt.Errorf("the practice gateways could not start: %w", err)
 		}
 		defer lab.Close()
 		if target, opts, err = practiceCase(lab, f.demo); err != nil {
@@ -264,17 +274,17 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		view.Facts = sys.factMap()
 		view.Redact = f.redact
 		if err := report.WriteFile(f.reportFile, rep, view); err != nil {
-			return exitUsage, fmt.Errorf("write the report: %w", err)
+			return exitIO, fmt.Errorf("write the report: %w", err)
 		}
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(rep); err != nil {
-			return exitUsage, err
+			return exitIO, err
 		}
 	} else if err := report.WriteText(stdout, rep, view); err != nil {
-		return exitUsage, err
+		return exitIO, err
 	}
 	if rep.Primary == checks.OK {
 		return exitOK, nil
@@ -341,6 +351,7 @@ func realOptions(sys systemInfo, f checkFlags, set settings) (checks.Options, er
 			return opts, err
 		}
 		opts.Resolver = r
+		opts.ResolverName = f.dns // errors name it, not the system's resolver
 	}
 	if f.caFile != "" {
 		roots, err := readPEMCerts(f.caFile)
@@ -411,7 +422,7 @@ func cmdDemo(args []string, stdout io.Writer) (int, error) {
 	}
 	lab, err := practice.Start(practice.Config{})
 	if err != nil {
-		return exitUsage, fmt.Errorf("the practice gateways could not start: %w", err)
+		return exitIO, fmt.Errorf("the practice gateways could not start: %w", err)
 	}
 	defer lab.Close()
 	wrong := 0
@@ -441,7 +452,7 @@ func cmdDemo(args []string, stdout io.Writer) (int, error) {
 func serveDemo(name, envFile string, stdout io.Writer) (int, error) {
 	lab, err := practice.Start(practice.Config{})
 	if err != nil {
-		return exitUsage, fmt.Errorf("the practice gateways could not start: %w", err)
+		return exitIO, fmt.Errorf("the practice gateways could not start: %w", err)
 	}
 	defer lab.Close()
 	addr, err := lab.Target(name)
@@ -451,7 +462,7 @@ func serveDemo(name, envFile string, stdout io.Writer) (int, error) {
 	opts, _ := lab.Options(name)
 	rootFile, err := os.CreateTemp("", "vpndoctor-practice-root-*.pem")
 	if err != nil {
-		return exitUsage, err
+		return exitIO, err
 	}
 	defer os.Remove(rootFile.Name())
 	pem.Encode(rootFile, &pem.Block{Type: "CERTIFICATE", Bytes: lab.Root().Raw})
@@ -461,7 +472,7 @@ func serveDemo(name, envFile string, stdout io.Writer) (int, error) {
 		addr, host, net.JoinHostPort("127.0.0.1", port), lab.DNSAddr(), opts.NTPServer, rootFile.Name())
 	if envFile != "" {
 		if err := os.WriteFile(envFile, []byte(env), 0o644); err != nil {
-			return exitUsage, err
+			return exitIO, err
 		}
 	}
 	fmt.Fprint(stdout, env)

@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/assets"
@@ -22,9 +25,16 @@ import (
 // computer has no VPN configured: a real problem shows more than "ok".
 const defaultDemo = "expired"
 
-// openWizard opens the window. Flags: --demo NAME|auto, --lang ja|en,
-// --autostart (start the check at once; used by the screenshot script).
+// openWizard opens the window. Flags: --demo NAME|auto (alone: auto),
+// --lang ja|en, --autostart (start the check at once; used by the
+// screenshot script). The window opens at once: IT's settings, the VPN
+// client profiles and the system facts are read after it is on screen and
+// arrive in it (ui.Config.Later).
 func openWizard(args []string, stderr io.Writer) int {
+	if !hasDisplay(os.Getenv) || !displayReachable(os.Getenv) {
+		fmt.Fprintln(stderr, noDisplayLine)
+		return exitUsage
+	}
 	fs := flag.NewFlagSet("vpndoctor", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	demo := fs.String("demo", "", "")
@@ -32,7 +42,7 @@ func openWizard(args []string, stderr io.Writer) int {
 	autostart := fs.Bool("autostart", false, "")
 	configFile := fs.String("config", "", "")
 	clientFlag := fs.String("client", "", "")
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseInterleaved(fs, demoAlone(args))
 	if err == nil && len(pos) > 0 {
 		err = usagef("unexpected %q; to check a server from the command line run 'vpndoctor check %s'", pos[0], pos[0])
 	}
@@ -43,16 +53,15 @@ func openWizard(args []string, stderr io.Writer) int {
 			cfg.Lang = l
 		}
 	}
+	if err == nil && *demo != "" && *demo != "auto" {
+		if _, ok := practice.Lookup(*demo); !ok {
+			err = usagef("there is no practice gateway %q; run 'vpndoctor demo' to list them", *demo)
+		}
+		cfg.Demo = *demo
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vpndoctor: %s\n", plainError(err))
 		return exitUsage
-	}
-	set := loadSettings(*configFile, stderr)
-	for _, p := range set.Problems {
-		cfg.SettingsProblems = append(cfg.SettingsProblems, p.Error())
-	}
-	if cfg.Lang == "" {
-		cfg.Lang = set.lang()
 	}
 	if cfg.Lang == "" {
 		cfg.Lang = guide.FromEnv(platform.UILanguages()...)
@@ -65,47 +74,63 @@ func openWizard(args []string, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	for _, g := range set.Gateways { // IT's gateways first: the field is filled with the first
-		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: "IT", Address: g})
-	}
-	for _, g := range sys.gateways() {
-		cfg.Gateways = append(cfg.Gateways, ui.Gateway{Client: g.Client, Address: g.Address})
-	}
-	switch *demo {
-	case "":
-	case "auto":
-		if len(cfg.Gateways) == 0 {
-			cfg.Demo = defaultDemo
+	set := sync.OnceValue(func() settings { return loadSettings(*configFile, stderr) })
+	cfg.Later = func() ui.Later {
+		s := set()
+		l := ui.Later{Support: s.support(), Facts: sys.factMap()}
+		if *langFlag == "" {
+			l.Lang = s.lang()
 		}
-	default:
-		if _, ok := practice.Lookup(*demo); !ok {
-			fmt.Fprintf(stderr, "vpndoctor: there is no practice gateway %q; run 'vpndoctor demo' to list them\n", *demo)
-			return exitUsage
+		for _, p := range s.Problems {
+			l.SettingsProblems = append(l.SettingsProblems, p.Error())
 		}
-		cfg.Demo = *demo
+		for _, g := range s.Gateways { // IT's gateways first: the field is filled with the first
+			l.Gateways = append(l.Gateways, ui.Gateway{Client: "IT", Address: g})
+		}
+		for _, g := range sys.gateways() {
+			l.Gateways = append(l.Gateways, ui.Gateway{Client: g.Client, Address: g.Address})
+		}
+		if *demo == "auto" {
+			l.DemoIfNone = defaultDemo
+		}
+		return l
 	}
 	cfg.NewOptions = func() checks.Options {
-		o := sys.options(set.NTPServer)
-		set.apply(&o)
+		s := set()
+		o := sys.options(s.NTPServer)
+		s.apply(&o)
 		o.LoginOptions = sys.loginOptions(nil)
-		o.Client, _ = sys.client(*clientFlag, set.Client, guide.CurrentOS())
+		o.Client, _ = sys.client(*clientFlag, s.Client, guide.CurrentOS())
 		return o
 	}
-	cfg.Support, cfg.Icon = set.support(), assets.Icon
-	cfg.Facts = sys.factMap()
+	cfg.Icon = assets.Icon
 	cfg.OpenAction, cfg.Actions = platform.OpenAction, platform.Actions()
-	view := func(l guide.Lang) report.View {
-		return report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: cfg.Facts, Support: cfg.Support}
-	}
 	cfg.SaveReport = func(rep *checks.Report, l guide.Lang, w io.Writer, format string, redact bool) error {
 		if format == "text" {
 			format = string(report.Text)
 		}
-		v := view(l)
-		v.Redact = redact
+		v := report.View{Lang: l, OS: guide.CurrentOS(), Loc: time.Local, Facts: sys.factMap(), Support: set().support(), Redact: redact}
 		return report.Write(w, report.Format(format), rep, v)
 	}
 	cfg.OpenFolder = platform.OpenFolder
+	if os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != "" {
+		cfg.OnStarted = func() {
+			fmt.Fprintf(stderr, "vpndoctor: window ready %d ms after the program started\n", time.Since(processStart).Milliseconds())
+		}
+	}
 	ui.Run(cfg)
 	return exitOK
+}
+
+// demoAlone reads `--demo` with no name (last, or followed by another
+// flag) as `--demo auto`.
+func demoAlone(args []string) []string {
+	out := make([]string, 0, len(args)+1)
+	for i, a := range args {
+		out = append(out, a)
+		if (a == "--demo" || a == "-demo") && (i+1 == len(args) || strings.HasPrefix(args[i+1], "-")) {
+			out = append(out, "auto")
+		}
+	}
+	return out
 }

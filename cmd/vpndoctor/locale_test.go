@@ -11,7 +11,7 @@ import (
 // inits included), with the environment the test chooses.
 func TestMain(m *testing.M) {
 	if os.Getenv("VPNDOCTOR_AS_MAIN") == "1" {
-		os.Exit(run(strings.Fields(os.Getenv("VPNDOCTOR_ARGS")), os.Stdout, os.Stderr))
+		os.Exit(asMain()) // hardening_test.go
 	}
 	os.Exit(m.Run())
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/report"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
+)
+
+// exitCrash ends the program after an internal error (a panic), once the
+// crash file is written.
+const exitCrash = 4
+
+// installCrashHandler makes every panic (main's and the goroutines' that
+// defer crash.Guard) end in a crash file and one plain line on stderr.
+func installCrashHandler(stderr io.Writer, exit func(int)) {
+	crash.SetHandler(func(v any, stack []byte) {
+		if noDisplayPanic(v) {
+			fmt.Fprintln(stderr, noDisplayLine)
+			exit(exitUsage)
+			return
+		}
+		name, err := writeCrashFile(crashDir(), v, stack, time.Now())
+		if err != nil {
+			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program (%v); the crash file could not be written: %v\n", v, err)
+		} else {
+			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program; what happened is in %s (it holds no password or key; please send it to IT)\n", name)
+		}
+		exit(exitCrash)
+	})
+}
+
+func crashDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "vpndoctor")
+	}
+	return os.TempDir()
+}
+
+// pemBlock and secretWords find what must never reach a crash file even
+// if a panic value carried it: key material and password-like settings.
+var (
+	pemBlock    = regexp.MustCompile(`(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)`)
+	secretWords = regexp.MustCompile(`(?i)((?:password|passwd|pass|secret|token|cookie|key)\s*[=:]\s*)\S+`)
+)
+
+// crashText is the crash file's content: version, system, the panic and
+// the stack, with this computer's and the user's names hidden and no
+// command line (it may name key files), no environment.
+func crashText(v any, stack []byte, now time.Time) string {
+	facts := map[string]string{}
+	if h, err := os.Hostname(); err == nil {
+		facts["hostname"] = h
+	}
+	if u, err := user.Current(); err == nil {
+		facts["user"] = filepath.Base(u.Username)
+	}
+	text := fmt.Sprintf("vpndoctor %s crash report\ntime: %s\nsystem: %s/%s, %s\n\npanic: %v\n\n%s",
+		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), v, stack)
+	text = pemBlock.ReplaceAllString(text, "[private key removed]")
+	text = secretWords.ReplaceAllString(text, "${1}[removed]")
+	return report.RedactText(text, facts)
+}
+
+func writeCrashFile(dir string, v any, stack []byte, now time.Time) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	name := filepath.Join(dir, "crash-"+now.UTC().Format("20060102-150405")+".txt")
+	return name, os.WriteFile(name, []byte(crashText(v, stack, now)), 0o600)
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/practice"
+	"github.com/vpndoctor/vpndoctor/internal/crash"
+)
+
+// asMain is main for the test binary run as the program (TestMain):
+// the crash handler as main installs it, and, when asked, a panic in a
+// goroutine of the program's kind.
+func asMain() int {
+	installCrashHandler(os.Stderr, os.Exit)
+	defer crash.Guard()
+	if os.Getenv("VPNDOCTOR_TEST_PANIC") == "goroutine" {
+		done := make(chan struct{})
+		go func() {
+			defer crash.Guard()
+			panic("test panic with password=hunter2 on " + mustHostname())
+		}()
+		<-done
+	}
+	return run(strings.Fields(os.Getenv("VPNDOCTOR_ARGS")), os.Stdout, os.Stderr)
+}
+
+func mustHostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+// asProgram runs this test binary as vpndoctor with args and env.
+func asProgram(t *testing.T, args string, env ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "VPNDOCTOR_AS_MAIN=1", "VPNDOCTOR_ARGS="+args)
+	cmd.Env = append(cmd.Env, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s: did not end: %s", args, e.String())
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), o.String(), e.String()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, o.String(), e.String()
+}
+
+// Started where there is no display, the wizard says so in one line and
+// exits 2: no panic, no stack trace. The second case has a display set
+// that cannot be opened (a forwarded X11 gone): GLFW fails inside Fyne.
+func TestNoDisplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the GUI toolkit")
+	}
+	for _, display := range []string{"", ":54321"} {
+		code, _, errOut := asProgram(t, "--demo ok", "DISPLAY="+display, "WAYLAND_DISPLAY=")
+		if code != exitUsage || strings.TrimSpace(errOut) != noDisplayLine {
+			t.Errorf("DISPLAY=%q: exit %d, stderr:\n%s", display, code, errOut)
+		}
+	}
+}
+
+func TestHasDisplay(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if hasDisplay(env(nil)) {
+		t.Error("no DISPLAY, no WAYLAND_DISPLAY: want no display")
+	}
+	if !hasDisplay(env(map[string]string{"WAYLAND_DISPLAY": "wayland-0"})) || !hasDisplay(env(map[string]string{"DISPLAY": ":0"})) {
+		t.Error("a display is set")
+	}
+}
+
+// A panic in a goroutine ends in a crash file without secrets, one line
+// saying where it is, and exit 4.
+func TestCrashFile(t *testing.T) {
+	cache := t.TempDir()
+	code, _, errOut := asProgram(t, "version", "VPNDOCTOR_TEST_PANIC=goroutine", "XDG_CACHE_HOME="+cache, "HOME="+cache)
+	if code != exitCrash {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitCrash, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "vpndoctor", "crash-*.txt"))
+	if len(files) != 1 || !strings.Contains(errOut, files[0]) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("crash files %v; stderr:\n%s", files, errOut)
+	}
+	data, _ := os.ReadFile(files[0])
+	text := string(data)
+	if !strings.Contains(text, "test panic") || !strings.Contains(text, "goroutine") {
+		t.Errorf("the crash file lacks the panic and its stack:\n%s", text)
+	}
+	if strings.Contains(text, "hunter2") {
+		t.Errorf("the crash file holds a password:\n%s", text)
+	}
+	if h := mustHostname(); len(h) > 3 && strings.Contains(text, h) {
+		t.Errorf("the crash file names this computer %q", h)
+	}
+	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("crash file mode %v, %v", fi.Mode(), err)
+	}
+}
+
+func TestCrashTextHidesKeys(t *testing.T) {
+	v := "oops -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY----- token: abc123 key=s3cr3t"
+	text := crashText(v, []byte("stack"), time.Now())
+	for _, bad := range []string{"MHcCAQEEIB", "abc123", "s3cr3t"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("crash text holds %q:\n%s", bad, text)
+		}
+	}
+}
+
+// A report that cannot be written is an I/O error (3), not bad input (2).
+func TestReportNotWritable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no-such-dir", "r.html")
+	code, _, errOut := runCLI("check", "--demo", "ok", "--report", path)
+	if code != exitIO || !strings.Contains(errOut, "write the report") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestDemoAlone(t *testing.T) {
+	tests := map[string]string{
+		"--demo":                "--demo auto",
+		"--demo --lang en":      "--demo auto --lang en",
+		"--lang en --demo":      "--lang en --demo auto",
+		"--demo expired":        "--demo expired",
+		"-demo --autostart":     "-demo auto --autostart",
+		"--lang ja":             "--lang ja",
+		"--demo=expired --demo": "--demo=expired --demo auto",
+	}
+	for in, want := range tests {
+		if got := strings.Join(demoAlone(strings.Fields(in)), " "); got != want {
+			t.Errorf("demoAlone(%s) = %s, want %s", in, got, want)
+		}
+	}
+	code, _, errOut := runCLI("check", "--demo")
+	if code != exitUsage || !strings.Contains(errOut, "--demo needs the name of a practice gateway") {
+		t.Errorf("check --demo: exit %d, %q", code, errOut)
+	}
+}
+
+// A --dns failure names the DNS server asked, not the system's resolver.
+func TestDNSFailureNamesTheServerAsked(t *testing.T) {
+	lab, err := practice.Start(practice.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lab.Close()
+	code, out, errOut := runCLI("check", "--dns", lab.DNSAddr(), "--ntp", "127.0.0.1:1", "--lang", "en", "no-such-name.example")
+	if code != exitProblem || !strings.Contains(out, "dns_failure") || !strings.Contains(out, "on "+lab.DNSAddr()) {
+		t.Errorf("exit %d, stderr %q, output:\n%s", code, errOut, out)
+	}
+}
