@@ -28,7 +28,7 @@ func TestResultListsEndpoints(t *testing.T) {
 	if len(rep.Endpoints) != 2 {
 		t.Fatalf("endpoints %+v", rep.Endpoints)
 	}
-	for _, want := range []string{"Servers of this login", "Checked address  vpn.example.co.jp:443", "Portal  portal.example.co.jp:443  dns_failure"} {
+	for _, want := range []string{"Servers of this login", "Checked address  vpn.example.co.jp:443", "Portal  portal.example.co.jp:443  name not found (dns_failure)"} {
 		if !h.shows(want) {
 			t.Errorf("the result screen does not show %q", want)
 		}

@@ -43,7 +43,30 @@ func verdictWord(id checks.ID, v View) string {
 	if id == checks.OK {
 		return v.tr("問題なし", "ok")
 	}
+	if w, ok := shortWords[id]; ok {
+		// The id stays beside the words: IT searches for it.
+		return v.tr(w[0], w[1]) + " (" + string(id) + ")"
+	}
 	return string(id)
+}
+
+// shortWords name, in a few words, what is wrong with one server of a login
+// (Japanese, English); the fix guide explains the primary one in full.
+var shortWords = map[checks.ID][2]string{
+	checks.CertExpired:      {"証明書の期限切れ", "certificate expired"},
+	checks.CertNotYetValid:  {"証明書がまだ有効になっていない", "certificate not yet valid"},
+	checks.UntrustedRoot:    {"信頼されていない発行元", "untrusted issuer"},
+	checks.SelfSigned:       {"自己署名の証明書", "self-signed certificate"},
+	checks.HostnameMismatch: {"証明書の名前が違う", "name mismatch"},
+	checks.MissingIntermed:  {"中間証明書が足りない", "missing intermediate"},
+	checks.Revoked:          {"証明書が失効している", "certificate revoked"},
+	checks.WeakSignature:    {"弱い署名", "weak signature"},
+	checks.WeakKey:          {"弱い鍵", "weak key"},
+	checks.TLSVersion:       {"古いTLSだけに対応", "outdated TLS only"},
+	checks.Unreachable:      {"接続できない", "unreachable"},
+	checks.Timeout:          {"応答がない", "no answer"},
+	checks.DNSFailure:       {"名前が見つからない", "name not found"},
+	checks.NotTLS:           {"TLSで応答しない", "does not speak TLS"},
 }
 
 func shortFP(fp string) string {
