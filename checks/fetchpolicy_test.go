@@ -7,7 +7,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"io"
 	"math/big"
 	"net"
 	"net/http"
@@ -63,22 +62,7 @@ func gatewayOn(t *testing.T, ip string, ca *testCA, aia, crl []string, extra ...
 	if err != nil {
 		t.Skipf("cannot listen on %s: %v", ip, err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				_ = c.(*tls.Conn).Handshake()
-				io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	return serveHandshakes(t, ln)
 }
 
 func refusedReason(rep *checks.Report, url string) string {

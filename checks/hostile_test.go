@@ -103,6 +103,12 @@ func tlsServer(t *testing.T, chain [][]byte, key *ecdsa.PrivateKey) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveHandshakes(t, ln)
+}
+
+// serveHandshakes completes the TLS handshake of every connection to ln and
+// then reads until the client hangs up; it returns ln's address.
+func serveHandshakes(t *testing.T, ln net.Listener) string {
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
