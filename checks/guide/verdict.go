@@ -67,6 +67,15 @@ func Refuses(lang Lang, clientID string, blocks []string) string {
 // some.
 func NotTheCause(lang Lang, clientID string, blocks []string) string {
 	name := ClientName(lang, clientID)
+	if name == "" && len(blocks) == len(clients.All()) {
+		// Every client refuses it, yet it is not this check's cause (another
+		// server of the login, kept as a warning): "your app accepts this"
+		// would be false.
+		if lang == Ja {
+			return "今回 VPN がつながらない原因ではありませんが、この問題があるサーバーには VPN アプリが接続できないため、IT 担当者に直してもらう必要があります。"
+		}
+		return "Not the cause found for this check, but IT should fix it: VPN apps refuse a server with this problem."
+	}
 	others := otherClients(lang, clientID, blocks)
 	if lang == Ja {
 		s := "VPN がつながらない原因ではありません。"

@@ -50,3 +50,18 @@ func TestClientVerdictWords(t *testing.T) {
 		t.Errorf("inspection: %q", s)
 	}
 }
+
+// A warning every client would refuse (another server of the login) never
+// says "your VPN app accepts this".
+func TestNotTheCauseWhenEveryClientRefuses(t *testing.T) {
+	var all []string
+	for _, p := range clients.All() {
+		all = append(all, p.ID)
+	}
+	for _, lang := range []Lang{En, Ja} {
+		s := NotTheCause(lang, "", all)
+		if strings.Contains(s, "accepts this") || strings.Contains(s, "受け入れます") || s == "" {
+			t.Errorf("%s: %q", lang, s)
+		}
+	}
+}
