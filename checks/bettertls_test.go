@@ -149,13 +149,20 @@ func TestBetterTLSNameConstraints(t *testing.T) {
 			}
 		}()
 	}
-	for i := uint(0); i < n; i++ {
+	step := uint(1)
+	if mutationRun() {
+		step = mutationStride
+	}
+	for i := uint(0); i < n; i += step {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	passed, unclassified := 0, 0
 	for i, r := range results {
+		if uint(i)%step != 0 {
+			continue
+		}
 		if r.unclas {
 			unclassified++
 		}

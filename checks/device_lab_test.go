@@ -178,6 +178,7 @@ func openconnectThrough(g gatewayKind, r vpnlab.LoginResult) bool {
 // Both must agree on whether the login gets past the certificate, and
 // vpndoctor must name the cause.
 func TestDeviceCertificateMatrix(t *testing.T) {
+	skipUnderMutation(t, "the matrix runs openconnect, ocserv and nginx (25 s); TestDeviceCertificateRefusals judges the same certificates")
 	vpnlab.Need(t, "ocserv")
 	vpnlab.Need(t, "openconnect")
 	vpnlab.Need(t, "nginx")

@@ -9,8 +9,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
+	"log"
 	"math/big"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -192,27 +194,25 @@ type snapshotStore struct{ snap TrustSnapshot }
 
 func (s snapshotStore) Load(context.Context) (*TrustSnapshot, error) { c := s.snap; return &c, nil }
 
+// undatedNotFound answers 404 without a Date header: the engine reads the
+// gateway's Date as a clock source, and these tests fix the computer's
+// clock to another day.
+var undatedNotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	w.Header()["Date"] = nil
+	w.WriteHeader(http.StatusNotFound)
+})
+
 func serveChain(t *testing.T, chain [][]byte, key *ecdsa.PrivateKey) string {
 	t.Helper()
 	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: chain, PrivateKey: key}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				_ = c.(*tls.Conn).Handshake()
-				io.Copy(io.Discard, c)
-			}()
-		}
-	}()
+	// Every request (the login probe's) is answered 404 at once: a silent
+	// server would make each diagnosis wait for the probe's timeouts.
+	srv := &http.Server{Handler: undatedNotFound, ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	t.Cleanup(func() { srv.Close(); ln.Close() })
+	go srv.Serve(ln)
 	return ln.Addr().String()
 }
 

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -106,24 +107,23 @@ func tlsServer(t *testing.T, chain [][]byte, key *ecdsa.PrivateKey) string {
 	return serveHandshakes(t, ln)
 }
 
-// serveHandshakes completes the TLS handshake of every connection to ln and
-// then reads until the client hangs up; it returns ln's address.
+// undatedNotFound answers 404 without a Date header: the engine reads the
+// gateway's Date as a clock source, and many tests fix the computer's clock
+// to another day.
+var undatedNotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	w.Header()["Date"] = nil
+	w.WriteHeader(http.StatusNotFound)
+})
+
+// serveHandshakes serves ln as a web server that knows no page: every
+// connection completes its TLS handshake, and every request (the login
+// probe's) is answered 404 at once, as an unknown web server would; a
+// server that kept silent would make every diagnosis wait for the login
+// probe's timeouts. It returns ln's address.
 func serveHandshakes(t *testing.T, ln net.Listener) string {
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(5 * time.Second))
-				_ = c.(*tls.Conn).Handshake()
-				io.Copy(io.Discard, c)
-			}()
-		}
-	}()
+	srv := &http.Server{Handler: undatedNotFound, ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	t.Cleanup(func() { srv.Close(); ln.Close() })
+	go srv.Serve(ln)
 	return ln.Addr().String()
 }
 

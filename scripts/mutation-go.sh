@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Stands in for `go` while gremlins runs (scripts/mutation.sh puts it first
+# on PATH as `go`). Everything is passed to the real go, except gremlins'
+# run of one mutant (`go test -timeout T -failfast PKG`): that builds the
+# test binary once and runs its tests in MUTATION_SHARDS processes at once,
+# each with a share of the tests. The engine's tests mostly wait (servers,
+# deadlines), so the shards cut the wall time per mutant without costing
+# much CPU. Exit codes as go test's: 1 a test failed (killed), 2 the mutant
+# does not build.
+set -uo pipefail
+real=${REAL_GO:?REAL_GO is the go binary}
+shards=${MUTATION_SHARDS:-2}
+if [ "${1:-}" != test ] || [[ " $* " == *" -cover "* ]] || [ "$shards" -le 1 ]; then
+  exec "$real" "$@"
+fi
+shift
+timeout=10m pkg=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -timeout) timeout=$2; shift 2 ;;
+    -failfast) shift ;;
+    -tags) tags=$2; shift 2 ;;
+    -*) shift ;;
+    *) pkg=$1; shift ;;
+  esac
+done
+tmp=$(mktemp -d "${GOTMPDIR:-/tmp}/mutant.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+if ! "$real" test -c -o "$tmp/pkg.test" ${tags:+-tags "$tags"} "$pkg" >"$tmp/build.log" 2>&1; then
+  exit 2
+fi
+[ -x "$tmp/pkg.test" ] || exit 0 # no test files
+dir=$("$real" list -f '{{.Dir}}' "$pkg") || exit 2
+mapfile -t tests < <(cd "$dir" && "$tmp/pkg.test" -test.list '.*' | grep -E '^(Test|Example|Fuzz)')
+# The test's skip list (GOFLAGS=-skip=...) applies to the shards too.
+skip=$(sed -n 's/.*-skip=\([^ ]*\).*/\1/p' <<<"${GOFLAGS:-}")
+pids=()
+for ((s = 0; s < shards; s++)); do
+  names=()
+  for ((i = s; i < ${#tests[@]}; i += shards)); do names+=("${tests[i]}"); done
+  [ ${#names[@]} -gt 0 ] || continue
+  re="^($(IFS='|'; echo "${names[*]}"))\$"
+  (cd "$dir" && exec "$tmp/pkg.test" -test.run "$re" ${skip:+-test.skip "$skip"} -test.failfast \
+    -test.timeout "$timeout" -test.count 1 >"$tmp/shard$s.log" 2>&1) &
+  pids+=($!)
+done
+rc=0
+for p in "${pids[@]}"; do
+  # The first failing shard decides; the others are stopped (failfast).
+  if ! wait -n; then rc=1; kill "${pids[@]}" 2>/dev/null; break; fi
+done
+wait 2>/dev/null
+exit $rc
