@@ -30,8 +30,25 @@ if ! "$real" test -c -o "$tmp/pkg.test" ${tags:+-tags "$tags"} "$pkg" >"$tmp/bui
   exit 2
 fi
 [ -x "$tmp/pkg.test" ] || exit 0 # no test files
-dir=$("$real" list -f '{{.Dir}}' "$pkg") || exit 2
-mapfile -t tests < <(cd "$dir" && "$tmp/pkg.test" -test.list '.*' | grep -E '^(Test|Example|Fuzz)')
+rel=${pkg#"${MODULE:-github.com/vpndoctor/vpndoctor}"/}
+dir=$PWD/$rel
+[ -d "$dir" ] || dir=$("$real" list -f '{{.Dir}}' "$pkg") || exit 2
+# Only the tests that run the mutated lines (scripts/mutation-tests.py,
+# index built by mutation.sh from the unmutated tree); all of them when the
+# index does not know the file.
+tests=()
+if [ -n "${MUTATION_SRC:-}" ] && [ -n "${MUTATION_INDEX:-}" ]; then
+  for f in "$dir"/*.go; do
+    orig="$MUTATION_SRC/$rel/${f##*/}"
+    [ -f "$orig" ] && ! cmp -s "$f" "$orig" || continue
+    mapfile -t lines < <(diff "$orig" "$f" | sed -n 's/^\([0-9]*\)\(,[0-9]*\)\{0,1\}c.*/\1/p')
+    mapfile -t tests < <("$MUTATION_TESTS" select "$MUTATION_INDEX/${rel//\//_}.json" "$rel/${f##*/}" "${lines[@]}")
+    echo "$rel/${f##*/}:${lines[*]}: ${#tests[@]} tests" >>"${MUTATION_LOG:-/dev/null}"
+  done
+fi
+if [ ${#tests[@]} -eq 0 ]; then
+  mapfile -t tests < <(cd "$dir" && "$tmp/pkg.test" -test.list '.*' | grep -E '^(Test|Example|Fuzz)')
+fi
 # The test's skip list (GOFLAGS=-skip=...) applies to the shards too.
 skip=$(sed -n 's/.*-skip=\([^ ]*\).*/\1/p' <<<"${GOFLAGS:-}")
 pids=()
