@@ -1,0 +1,138 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Table tests over clock.go's pure parts: the consensus of time servers,
+// what answer is implausible, which servers are asked, and when their
+// silence is a finding.
+
+func TestConsensusRows(t *testing.T) {
+	s := time.Second
+	ans := func(offsets ...time.Duration) []ntpAnswer {
+		var out []ntpAnswer
+		for i, o := range offsets {
+			out = append(out, ntpAnswer{server: string(rune('a' + i)), offset: o})
+		}
+		return out
+	}
+	failed := ntpAnswer{server: "x", err: "timeout"}
+	tests := []struct {
+		name    string
+		answers []ntpAnswer
+		want    string // the agreeing servers, in offset order; "" none
+		why     string // in the reason when none
+	}{
+		{"one answer", ans(5 * s), "a", ""},
+		{"two agree at the limit", ans(0, ntpAgree), "ab", ""},
+		{"two just beyond the limit", ans(0, ntpAgree+time.Millisecond), "", "disagree"},
+		{"two of three, sorted by offset", ans(10*s, -60*s, 9*s), "ca", ""},
+		{"half is no majority", ans(0, s, 60*s, 61*s), "", "disagree"},
+		{"three of four", ans(0, s, 60*s, 2*s), "abd", ""},
+		{"failures do not count", append(ans(-3*s), failed, failed), "a", ""},
+		{"all failed", []ntpAnswer{failed}, "", "x: timeout"},
+	}
+	for _, tc := range tests {
+		got, why := consensus(tc.answers)
+		names := ""
+		for _, a := range got {
+			names += a.server
+		}
+		if names != tc.want || (tc.want == "" && !strings.Contains(why, tc.why)) || (tc.want != "" && why != "") {
+			t.Errorf("%s: agreed %q (%q), want %q (%q)", tc.name, names, why, tc.want, tc.why)
+		}
+	}
+	// The reason lists what each server said, as this computer's offset.
+	if _, why := consensus(ans(0, 90*s)); !strings.Contains(why, "a says +0s, b says -1m30s") {
+		t.Errorf("disagreement: %q", why)
+	}
+}
+
+func TestAbsDur(t *testing.T) {
+	for d, want := range map[time.Duration]time.Duration{-3: 3, 0: 0, 5: 5} {
+		if absDur(d) != want {
+			t.Errorf("absDur(%d) = %d", d, absDur(d))
+		}
+	}
+}
+
+func TestImplausibleRows(t *testing.T) {
+	lo := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := &run{opts: Options{EarliestTime: lo}}
+	for _, tc := range []struct {
+		t    time.Time
+		want string
+	}{
+		{lo, ""},
+		{lo.Add(-time.Second), "before this program was built (2026-01-01)"},
+		{lo.Add(plausibleSpan), ""},
+		{lo.Add(plausibleSpan + time.Second), "decades ahead"},
+		{lo.AddDate(1, 0, 0), ""},
+	} {
+		got := r.implausible(tc.t)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("implausible(%s) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+	// Without a set earliest time, the build's time (or the release floor).
+	if got := (&run{}).earliest(); got.Before(releaseFloor) {
+		t.Errorf("earliest %s before the release floor", got)
+	}
+}
+
+func TestNTPServersList(t *testing.T) {
+	r := &run{opts: Options{NTPServer: "time.windows.com,0x9 Time.Windows.com ntp.example", NTPServers: []string{"ntp.example", "a.example b.example", "c.example", "d.example", "e.example"}}}
+	got := strings.Join(r.ntpServers(), " ")
+	if got != "time.windows.com ntp.example a.example b.example c.example d.example" {
+		t.Errorf("ntpServers = %q (at most %d, no repeats)", got, maxNTPServers)
+	}
+}
+
+func TestHostShaped(t *testing.T) {
+	for s, want := range map[string]bool{
+		"ntp.example": true, "10.0.0.1": true, "[::1]:123": true, "localhost": true, "localhost:123": true,
+		"hierarchy": false, "(NT5DS)": false, "a.b/c": false, "ntp_1.example-x:123": true, "::1": true, "x y.z": false,
+	} {
+		if hostShaped(s) != want {
+			t.Errorf("hostShaped(%q) = %t", s, !want)
+		}
+	}
+}
+
+func TestNTPFindingRows(t *testing.T) {
+	with := &run{opts: Options{NTPServer: "ntp.example"}}
+	without := &run{}
+	for _, tc := range []struct {
+		name  string
+		r     *run
+		clock ClockInfo
+		in    string // "" no finding
+	}{
+		{"time servers answered", with, ClockInfo{Known: true, Source: ClockNTP}, ""},
+		{"no error", with, ClockInfo{}, ""},
+		{"no time server to ask", without, ClockInfo{Error: "no time server configured"}, ""},
+		{"silent, dates by this clock", with, ClockInfo{Error: "timeout"}, "judged by this computer's clock"},
+		{"silent, time from the gateway", with, ClockInfo{Error: "timeout", Known: true, Source: ClockHTTPDate, PrecisionMS: 1500},
+			"taken from the gateway's HTTP Date header instead (precision about 1.5s)"},
+		{"silent, time from OCSP", with, ClockInfo{Error: "timeout", Known: true, Source: ClockOCSP, PrecisionMS: 1000},
+			"the date of the OCSP answer the gateway staples"},
+	} {
+		fs := tc.r.ntpFinding(tc.clock)
+		if tc.in == "" {
+			if len(fs) != 0 {
+				t.Errorf("%s: %+v", tc.name, fs)
+			}
+			continue
+		}
+		if len(fs) != 1 || fs[0].ID != NTPUnavailable || fs[0].Severity != Info || !strings.Contains(fs[0].Detail, tc.in) ||
+			!strings.Contains(fs[0].Detail, "ntp.example gave no usable answer (timeout)") || fs[0].Evidence[EvNTPServer] != "ntp.example" || fs[0].Evidence[EvError] != "timeout" {
+			t.Errorf("%s: %+v", tc.name, fs)
+		}
+	}
+	if clockSourceName("other") != "other" {
+		t.Error("an unknown source is named as it is")
+	}
+}
