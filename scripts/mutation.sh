@@ -53,13 +53,18 @@ ln -s "$PWD/scripts/mutation-go.sh" "$shim/go"
 
 # Which tests run which line, from the unmutated tree: each mutant then runs
 # only the tests that execute its line (scripts/mutation-tests.py).
-export MUTATION_SRC=$PWD MUTATION_TESTS=$PWD/scripts/mutation-tests.py MUTATION_INDEX=$shim/index
-mkdir -p "$MUTATION_INDEX"
-skip=${GOFLAGS##*-skip=}
-for rel in checks checks/pathbuild; do
-  "$REAL_GO" test -c -cover -covermode=set -coverpkg="./$rel" -o "$shim/cover.test" "./$rel" || exit 2
-  "$MUTATION_TESTS" index "$rel" "$shim/cover.test" "$MUTATION_INDEX/${rel//\//_}.json" "$skip" || exit 2
-done
+# MUTATION_INDEX, when set, is an index already built from this tree
+# (several runs at once share it).
+export MUTATION_SRC=$PWD MUTATION_TESTS=$PWD/scripts/mutation-tests.py
+if [ -z "${MUTATION_INDEX:-}" ]; then
+  export MUTATION_INDEX=$shim/index
+  mkdir -p "$MUTATION_INDEX"
+  skip=${GOFLAGS##*-skip=}
+  for rel in checks checks/pathbuild; do
+    "$REAL_GO" test -c -cover -covermode=set -coverpkg="./$rel" -o "$shim/cover.test" "./$rel" || exit 2
+    "$MUTATION_TESTS" index "$rel" "$shim/cover.test" "$MUTATION_INDEX/${rel//\//_}.json" "$skip" || exit 2
+  done
+fi
 PATH="$shim:$PATH" $gremlins unleash --workers "${WORKERS:-2}" --timeout-coefficient 3 -o "$out" "${excludes[@]}" ./checks
 rc=$?
 [ -f "$out" ] && scripts/mutation-report.py "$out"
