@@ -47,7 +47,9 @@ func TestJudgeRevocationRows(t *testing.T) {
 	failed := func(cert int, source, why string) revocationAnswer {
 		return revocationAnswer{cert: cert, source: source, url: "http://" + source + ".test", err: errors.New(why)}
 	}
-	good := func(cert int) revocationAnswer { return revocationAnswer{cert: cert, source: "ocsp", url: "http://ocsp.test"} }
+	good := func(cert int) revocationAnswer {
+		return revocationAnswer{cert: cert, source: "ocsp", url: "http://ocsp.test"}
+	}
 	tests := []struct {
 		name    string
 		answers []revocationAnswer
