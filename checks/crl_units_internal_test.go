@@ -144,6 +144,14 @@ func TestCRLLookupAndReasons(t *testing.T) {
 	if _, err := d.lookup(ctx, big.NewInt(7)); err == nil || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("cancelled scan: %v", err)
 	}
+	// ... before the first entry is read, even in a CRL of one entry.
+	one := unitCRL(t, ca, guardTime.Add(-time.Hour), guardTime.Add(time.Hour), entries[:1])
+	if _, err := one.lookup(ctx, big.NewInt(99)); err == nil {
+		t.Error("cancelled scan of one entry: no error")
+	}
+	if e, err := one.lookup(context.Background(), big.NewInt(99)); err != nil || e.found {
+		t.Errorf("scan of one entry: %+v %v", e, err)
+	}
 	if got := serialBytes(high); !bytes.Equal(got, []byte{0x80, 1, 2, 3}) {
 		t.Errorf("serialBytes = %x", got)
 	}
