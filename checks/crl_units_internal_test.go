@@ -157,6 +157,38 @@ func TestCRLLookupAndReasons(t *testing.T) {
 	}
 }
 
+// errAfter is a context whose Err is nil for its first n calls: a deadline
+// that passes in the middle of a scan.
+type errAfter struct {
+	context.Context
+	n int
+}
+
+func (c *errAfter) Err() error {
+	if c.n--; c.n < 0 {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// The deadline is checked again every crlScanCheck entries of a long CRL.
+func TestCRLScanChecksDeadlineAgain(t *testing.T) {
+	var b cryptobyte.Builder
+	for i := 0; i <= crlScanCheck; i++ {
+		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1BigInt(big.NewInt(int64(1000 + i)))
+			b.AddASN1UTCTime(guardTime)
+		})
+	}
+	d := &crlDoc{entries: cryptobyte.String(b.BytesOrPanic())}
+	if _, err := d.lookup(&errAfter{context.Background(), 1}, big.NewInt(1)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("deadline passed during the scan: %v", err)
+	}
+	if e, err := d.lookup(&errAfter{context.Background(), 2}, big.NewInt(1000+crlScanCheck)); err != nil || !e.found {
+		t.Errorf("deadline not passed: %+v %v", e, err)
+	}
+}
+
 func TestCRLSignatureAlgorithms(t *testing.T) {
 	algID := func(oid asn1.ObjectIdentifier, params func(*cryptobyte.Builder)) cryptobyte.String {
 		var b cryptobyte.Builder
