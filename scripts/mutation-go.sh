@@ -37,31 +37,60 @@ dir=$PWD/$rel
 [ -d "$dir" ] || dir=$("$real" list -f '{{.Dir}}' "$pkg") || exit 2
 # Only the tests that run the mutated lines (scripts/mutation-tests.py,
 # index built by mutation.sh from the unmutated tree); all of them when the
-# index does not know the file.
-tests=()
+# index does not know the file. Another package's tests that run the line
+# run too: path building (checks/pathbuild) is tested mostly from checks
+# (the BetterTLS suites). A job is "binary<TAB>directory<TAB>test".
+jobs=()
 if [ -n "${MUTATION_SRC:-}" ] && [ -n "${MUTATION_INDEX:-}" ]; then
   # gremlins reprints the file (other alignment): compare ignoring spaces.
   for f in "$dir"/*.go; do
     orig="$MUTATION_SRC/$rel/${f##*/}"
     [ -f "$orig" ] && ! cmp -s "$f" "$orig" || continue
     mapfile -t lines < <(diff -w "$orig" "$f" | sed -n 's/^\([0-9]*\)\(,[0-9]*\)\{0,1\}c.*/\1/p')
-    mapfile -t tests < <("$MUTATION_TESTS" select "$MUTATION_INDEX/${rel//\//_}.json" "$rel/${f##*/}" "${lines[@]}")
-    echo "$rel/${f##*/}:${lines[*]}: ${#tests[@]} tests" >>"${MUTATION_LOG:-/dev/null}"
+    for idx in "$MUTATION_INDEX"/*.json; do
+      other=$(basename "$idx" .json)
+      other=${other//_//}
+      mapfile -t tests < <("$MUTATION_TESTS" select "$idx" "$rel/${f##*/}" "${lines[@]}")
+      [ ${#tests[@]} -gt 0 ] || continue
+      bin=$tmp/pkg.test
+      if [ "$other" != "$rel" ]; then
+        bin=$tmp/${other//\//_}.test
+        "$real" test -c -vet=off -o "$bin" -ldflags=-w "./$other" >>"$tmp/build.log" 2>&1 || exit 2
+      fi
+      for t in "${tests[@]}"; do jobs+=("$bin"$'\t'"$PWD/$other"$'\t'"$t"); done
+      echo "$rel/${f##*/}:${lines[*]}: ${#tests[@]} tests of $other" >>"${MUTATION_LOG:-/dev/null}"
+    done
   done
 fi
-if [ ${#tests[@]} -eq 0 ]; then
+if [ ${#jobs[@]} -eq 0 ]; then
   mapfile -t tests < <(cd "$dir" && "$tmp/pkg.test" -test.list '.*' | grep -E '^(Test|Example|Fuzz)')
+  for t in "${tests[@]}"; do jobs+=("$tmp/pkg.test"$'\t'"$dir"$'\t'"$t"); done
 fi
 # The test's skip list (GOFLAGS=-skip=...) applies to the shards too.
 skip=$(sed -n 's/.*-skip=\([^ ]*\).*/\1/p' <<<"${GOFLAGS:-}")
+# shard S runs every shards-th job, one process per test binary.
+shard() {
+  local s=$1 i bin d t prev= names=()
+  flush() {
+    [ ${#names[@]} -gt 0 ] || return 0
+    local re="^($(IFS='|'; echo "${names[*]}"))\$"
+    (cd "$d" && exec "$prev" -test.run "$re" ${skip:+-test.skip "$skip"} -test.failfast \
+      -test.timeout "$timeout" -test.count 1 >>"$tmp/shard$s.log" 2>&1) &
+    local bp=$!
+    trap 'kill $bp 2>/dev/null' TERM
+    wait $bp || exit 1
+    names=()
+  }
+  for ((i = s; i < ${#jobs[@]}; i += shards)); do
+    IFS=$'\t' read -r bin dir_ t <<<"${jobs[i]}"
+    if [ "$bin" != "$prev" ]; then flush; prev=$bin; d=$dir_; fi
+    names+=("$t")
+  done
+  flush
+}
 pids=()
-for ((s = 0; s < shards; s++)); do
-  names=()
-  for ((i = s; i < ${#tests[@]}; i += shards)); do names+=("${tests[i]}"); done
-  [ ${#names[@]} -gt 0 ] || continue
-  re="^($(IFS='|'; echo "${names[*]}"))\$"
-  (cd "$dir" && exec "$tmp/pkg.test" -test.run "$re" ${skip:+-test.skip "$skip"} -test.failfast \
-    -test.timeout "$timeout" -test.count 1 >"$tmp/shard$s.log" 2>&1) &
+for ((s = 0; s < shards && s < ${#jobs[@]}; s++)); do
+  shard "$s" &
   pids+=($!)
 done
 rc=0
