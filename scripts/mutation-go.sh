@@ -44,6 +44,7 @@ jobs=()
 if [ -n "${MUTATION_SRC:-}" ] && [ -n "${MUTATION_INDEX:-}" ]; then
   # gremlins reprints the file (other alignment): compare ignoring spaces.
   for f in "$dir"/*.go; do
+    [[ $f == *_test.go ]] && continue
     orig="$MUTATION_SRC/$rel/${f##*/}"
     [ -f "$orig" ] && ! cmp -s "$f" "$orig" || continue
     mapfile -t lines < <(diff -w "$orig" "$f" | sed -n 's/^\([0-9]*\)\(,[0-9]*\)\{0,1\}c.*/\1/p')
@@ -57,7 +58,7 @@ if [ -n "${MUTATION_SRC:-}" ] && [ -n "${MUTATION_INDEX:-}" ]; then
         bin=$tmp/${other//\//_}.test
         "$real" test -c -vet=off -o "$bin" -ldflags=-w "./$other" >>"$tmp/build.log" 2>&1 || exit 2
       fi
-      for t in "${tests[@]}"; do jobs+=("$bin"$'\t'"$PWD/$other"$'\t'"$t"); done
+      for t in "${tests[@]}"; do [ -n "$t" ] && jobs+=("$bin"$'\t'"$PWD/$other"$'\t'"$t"); done
       echo "$rel/${f##*/}:${lines[*]}: ${#tests[@]} tests of $other" >>"${MUTATION_LOG:-/dev/null}"
     done
   done

@@ -61,7 +61,8 @@ def select(idx, f, *lns):
         got.update(d.get(ln, []))
     # The quickest first: with -failfast, a mutant one quick test kills
     # does not wait for the slow ones.
-    print("\n".join(sorted(got, key=lambda n: (ix["took"].get(n, 0), n))))
+    for name in sorted(got, key=lambda n: (ix["took"].get(n, 0), n)):
+        print(name)
 
 
 if __name__ == "__main__":

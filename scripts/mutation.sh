@@ -55,7 +55,11 @@ ln -s "$PWD/scripts/mutation-go.sh" "$shim/go"
 # only the tests that execute its line (scripts/mutation-tests.py).
 # MUTATION_INDEX, when set, is an index already built from this tree
 # (several runs at once share it).
-export MUTATION_SRC=$PWD MUTATION_TESTS=$PWD/scripts/mutation-tests.py
+# MUTATION_SRC is the tree as it was when the run began (gremlins copies it
+# then too): the mutated line is what differs from it.
+export MUTATION_TESTS=$PWD/scripts/mutation-tests.py MUTATION_SRC=$shim/src
+mkdir -p "$MUTATION_SRC"
+git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$MUTATION_SRC"
 if [ -z "${MUTATION_INDEX:-}" ]; then
   export MUTATION_INDEX=$shim/index
   mkdir -p "$MUTATION_INDEX"
