@@ -56,3 +56,25 @@ func TestClockSkewSaysWhereTheTimeCameFrom(t *testing.T) {
 		t.Errorf("ja ntp: %q", m)
 	}
 }
+
+// tls_version also names a server with which no version and suite could
+// be agreed at all (tls_version "unknown", or TLS 1.2 without a shared
+// suite): the texts then do not say "it only offers TLS 1.2, TLS 1.2 is not
+// available"; the outdated version is named when a handshake chose it.
+func TestTLSVersionSaysOnlyWhatWasAgreed(t *testing.T) {
+	for _, v := range []string{"unknown", "TLS 1.2"} {
+		for _, lang := range Langs {
+			tx := mustFor(t, "tls_version", lang, Windows, map[string]string{"tls_version": v, "host": "vpn.example.com", "port": "443"})
+			all := tx.Headline + tx.Meaning + tx.TellIT
+			for _, bad := range []string{"only offers", "unknown", "TLS 1.2 and 1.3 are not available", "しか使え", "(only", "のみ"} {
+				if strings.Contains(all, bad) {
+					t.Errorf("%s %s says %q: %s", v, lang, bad, all)
+				}
+			}
+		}
+	}
+	tx := mustFor(t, "tls_version", En, Windows, map[string]string{"tls_version": "TLS 1.0", "cipher": "TLS_RSA_WITH_AES_128_CBC_SHA"})
+	if !strings.Contains(tx.Headline, "(only the outdated TLS 1.0)") || !strings.Contains(tx.TellIT, "TLS 1.0, with TLS_RSA_WITH_AES_128_CBC_SHA; it refused TLS 1.2 and 1.3") {
+		t.Errorf("outdated: %q / %q", tx.Headline, tx.TellIT)
+	}
+}

@@ -75,6 +75,7 @@ var words = map[Lang]map[string]string{
 		"time_source.local":        "this device's own clock",
 		"time_bound.after":         "no earlier than",
 		"time_bound.before":        "no later than",
+		"tls_version.unknown":      "none",
 	},
 	Ja: {
 		"role.leaf":                "VPNサーバー自身の証明書",
@@ -94,5 +95,6 @@ var words = map[Lang]map[string]string{
 		"time_source.local":        "この端末自身の時計",
 		"time_bound.after":         "以降",
 		"time_bound.before":        "以前",
+		"tls_version.unknown":      "なし",
 	},
 }

@@ -25,7 +25,7 @@ func value(lang Lang, key, raw string, loc *time.Location) string {
 		v = formatDate(lang, v, loc)
 	case key == "clock_offset":
 		v = formatOffset(lang, v)
-	case key == "role" || key == "step" || key == "time_source" || key == "time_bound":
+	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version":
 		if w, ok := words[lang][key+"."+strings.ToLower(v)]; ok {
 			v = w
 		}
