@@ -94,6 +94,9 @@ func TestServerVPNAppsRefuseIsNotUnderNotWhy(t *testing.T) {
 				}
 			}
 			if kind == "summary" {
+				if !strings.Contains(out, "cert_expired (") || !strings.Contains(out, backup.Evidence[checks.EvHost]+":") {
+					t.Errorf("%s summary does not name the backup server:\n%s", lang, out)
+				}
 				continue
 			}
 			want := headline

@@ -18,6 +18,9 @@ type Advisory struct {
 	// the login is kept as such a warning (checks.mergeEndpoints), so it
 	// goes under its own heading, never under "does not stop your VPN".
 	Refused bool
+	// Server names the other server of the login it is about ("Backup
+	// server vpn2.example.com:443"), "" for the server checked.
+	Server string
 }
 
 // notIT are warnings that are not a server fault for IT.
@@ -56,20 +59,25 @@ func Advisories(rep *checks.Report, v View) []Advisory {
 		case f.ID == checks.TLSInterception:
 			line = guide.InspectionAccepted(v.Lang, clientID(rep), f.Evidence[checks.EvProduct])
 		}
-		out = append(out, Advisory{ID: f.ID, Headline: Guide(f, v).Headline + endpointOf(f, v), Line: line, Refused: f.Blocks})
+		a := Advisory{ID: f.ID, Headline: Guide(f, v).Headline, Line: line, Refused: f.Blocks, Server: endpointOf(f, v)}
+		if a.Server != "" {
+			// The guide's headline says "the VPN server", which would read
+			// as the server the user checked.
+			a.Headline += v.tr("（"+a.Server+"）", " — "+a.Server)
+		}
+		out = append(out, a)
 	}
 	return out
 }
 
 // endpointOf names the other server of the login a finding is about
-// (" — Backup server vpn2.example.com:443"): the guide's headline says "the
-// VPN server", which would read as the server the user checked.
+// ("Backup server vpn2.example.com:443"), "" for the server checked.
 func endpointOf(f checks.Finding, v View) string {
 	role := f.Evidence[checks.EvEndpoint]
 	if role == "" || role == checks.EndpointMain {
 		return ""
 	}
-	return v.tr("（", " — ") + roleWord(role, v) + " " + f.Evidence[checks.EvHost] + ":" + f.Evidence[checks.EvPort] + v.tr("）", "")
+	return roleWord(role, v) + " " + f.Evidence[checks.EvHost] + ":" + f.Evidence[checks.EvPort]
 }
 
 // AdvisorySection is one headed list of advisories.
