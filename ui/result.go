@@ -209,6 +209,7 @@ var actionsFor = map[checks.ID][]string{
 	checks.ClientCertNotYet:   {ActionCertManager},
 	checks.ClientCertUsage:    {ActionCertManager},
 	checks.ClientCertChain:    {ActionCertManager},
+	checks.ClientCertRevoked:  {ActionCertManager},
 }
 
 func (w *Wizard) actionButtons(id checks.ID) fyne.CanvasObject {

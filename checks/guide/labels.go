@@ -96,5 +96,15 @@ var words = map[Lang]map[string]string{
 		"time_bound.after":         "以降",
 		"time_bound.before":        "以前",
 		"tls_version.unknown":      "なし",
+		// Why a CA revoked a certificate (RFC 5280 reason codes, as the engine names them).
+		"revocation_reason.unspecified":            "理由の記載なし",
+		"revocation_reason.key compromise":         "鍵の漏えい",
+		"revocation_reason.ca compromise":          "認証局の鍵の漏えい",
+		"revocation_reason.affiliation changed":    "所属の変更",
+		"revocation_reason.superseded":             "新しい証明書への置き換え",
+		"revocation_reason.cessation of operation": "利用の終了",
+		"revocation_reason.certificate hold":       "一時的な保留",
+		"revocation_reason.privilege withdrawn":    "権限の取り消し",
+		"revocation_reason.aa compromise":          "属性認証局の鍵の漏えい",
 	},
 }

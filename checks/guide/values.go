@@ -26,7 +26,8 @@ func value(lang Lang, key, raw string, loc *time.Location) string {
 		v = formatDate(lang, v, loc)
 	case key == "clock_offset":
 		v = formatOffset(lang, v)
-	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version":
+	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version" ||
+		key == "revocation_reason":
 		if w, ok := words[lang][key+"."+strings.ToLower(v)]; ok {
 			v = w
 		}
@@ -102,3 +103,8 @@ func isBidi(r rune) bool {
 	return r == '\u200e' || r == '\u200f' || r == '\u061c' ||
 		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
+
+// Word rewords one evidence value for the reader as the guide's texts show
+// it (a role, a revocation reason, a date), for renderers that list
+// evidence outside the texts.
+func Word(lang Lang, key, raw string) string { return value(lang, key, raw, nil) }

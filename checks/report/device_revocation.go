@@ -1,0 +1,38 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
+)
+
+// revokedWords: revoked on which date, why, and where that was read.
+func revokedWords(d checks.DeviceCert, v View) string {
+	rv := d.Revocation
+	if rv == nil {
+		return v.tr("発行元によって取り消されています", "Revoked by its CA")
+	}
+	where := rv.URL
+	if rv.Source != "" {
+		where = rv.Source + " " + rv.URL
+	}
+	reason := guide.Word(v.Lang, "revocation_reason", rv.Reason)
+	return v.tr(fmt.Sprintf("%s に発行元によって取り消されています（理由：%s、確認先：%s）", formatTime(rv.RevokedAt, v), reason, where),
+		fmt.Sprintf("Revoked by its CA on %s (reason: %s; according to %s)", formatTime(rv.RevokedAt, v), rv.Reason, where))
+}
+
+// revocationWords is the line for a certificate whose CA was asked and
+// did not revoke it, or could not be asked ("" when it was not asked, or it
+// is revoked: that is one of its problems).
+func revocationWords(d checks.DeviceCert, v View) string {
+	switch rv := d.Revocation; {
+	case rv == nil:
+		return ""
+	case rv.State == checks.DeviceRevGood:
+		return v.tr("発行元は取り消していません（確認先："+rv.Source+" "+rv.URL+"）", "Not revoked, according to its CA ("+rv.Source+" "+rv.URL+")")
+	case rv.State == checks.DeviceRevUnknown:
+		return v.tr("取り消されていないかは確認できませんでした（"+rv.Note+"）", "Whether it is revoked could not be checked ("+rv.Note+")")
+	}
+	return ""
+}
