@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -143,7 +144,8 @@ func startCertGateway(t *testing.T, srv *vpnlab.Leaf, dev *devCAServer, checksRe
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "welcome") })}
+	hs := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "welcome") }),
+		ErrorLog: log.New(io.Discard, "", 0)} // refusals are the point here, not news
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
 	return "https://" + ln.Addr().String()

@@ -19,7 +19,7 @@ func TestClientCertRevokedText(t *testing.T) {
 		}
 	}
 	en := mustFor(t, "client_cert_revoked", En, MacOS, ev)
-	for _, want := range []string{"serial number 1a2b3c", "\"Corp Device CA\"", "20 Nov 2026", "reason: superseded", "crl at http://pki.corp.example/device.crl"} {
+	for _, want := range []string{"serial number 1a2b3c", "\"Corp Device CA\"", "20 Nov 2026", "reason: superseded", "the CRL at http://pki.corp.example/device.crl"} {
 		if !strings.Contains(en.TellIT, want) {
 			t.Errorf("en tell_it lacks %q: %q", want, en.TellIT)
 		}

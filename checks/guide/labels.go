@@ -76,6 +76,10 @@ var words = map[Lang]map[string]string{
 		"time_bound.after":         "no earlier than",
 		"time_bound.before":        "no later than",
 		"tls_version.unknown":      "none",
+		// Where a revocation was read (the evidence key "source").
+		"source.ocsp":    "OCSP",
+		"source.crl":     "the CRL",
+		"source.stapled": "the OCSP answer the server sent",
 	},
 	Ja: {
 		"role.leaf":                "VPNサーバー自身の証明書",
@@ -96,6 +100,9 @@ var words = map[Lang]map[string]string{
 		"time_bound.after":         "以降",
 		"time_bound.before":        "以前",
 		"tls_version.unknown":      "なし",
+		"source.ocsp":              "OCSP",
+		"source.crl":               "CRL",
+		"source.stapled":           "サーバーが送った OCSP 応答",
 		// Why a CA revoked a certificate (RFC 5280 reason codes, as the engine names them).
 		"revocation_reason.unspecified":            "理由の記載なし",
 		"revocation_reason.key compromise":         "鍵の漏えい",

@@ -27,7 +27,7 @@ func value(lang Lang, key, raw string, loc *time.Location) string {
 	case key == "clock_offset":
 		v = formatOffset(lang, v)
 	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version" ||
-		key == "revocation_reason":
+		key == "revocation_reason" || key == "source":
 		if w, ok := words[lang][key+"."+strings.ToLower(v)]; ok {
 			v = w
 		}

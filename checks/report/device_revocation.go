@@ -13,13 +13,15 @@ func revokedWords(d checks.DeviceCert, v View) string {
 	if rv == nil {
 		return v.tr("発行元によって取り消されています", "Revoked by its CA")
 	}
-	where := rv.URL
-	if rv.Source != "" {
-		where = rv.Source + " " + rv.URL
-	}
 	reason := guide.Word(v.Lang, "revocation_reason", rv.Reason)
-	return v.tr(fmt.Sprintf("%s に発行元によって取り消されています（理由：%s、確認先：%s）", formatTime(rv.RevokedAt, v), reason, where),
-		fmt.Sprintf("Revoked by its CA on %s (reason: %s; according to %s)", formatTime(rv.RevokedAt, v), rv.Reason, where))
+	return v.tr(fmt.Sprintf("%s に発行元によって取り消されています（理由：%s、確認先：%s）", formatTime(rv.RevokedAt, v), reason, where(rv, v)),
+		fmt.Sprintf("Revoked by its CA on %s (reason: %s; according to %s)", formatTime(rv.RevokedAt, v), rv.Reason, where(rv, v)))
+}
+
+// where says where the CA's word was read: "the CRL at http://…".
+func where(rv *checks.DeviceRevocation, v View) string {
+	src := guide.Word(v.Lang, "source", rv.Source)
+	return v.tr(src+" "+rv.URL, src+" at "+rv.URL)
 }
 
 // revocationWords is the line for a certificate whose CA was asked and
@@ -30,7 +32,7 @@ func revocationWords(d checks.DeviceCert, v View) string {
 	case rv == nil:
 		return ""
 	case rv.State == checks.DeviceRevGood:
-		return v.tr("発行元は取り消していません（確認先："+rv.Source+" "+rv.URL+"）", "Not revoked, according to its CA ("+rv.Source+" "+rv.URL+")")
+		return v.tr("発行元は取り消していません（確認先："+where(rv, v)+"）", "Not revoked, according to its CA ("+where(rv, v)+")")
 	case rv.State == checks.DeviceRevUnknown:
 		return v.tr("取り消されていないかは確認できませんでした（"+rv.Note+"）", "Whether it is revoked could not be checked ("+rv.Note+")")
 	}

@@ -28,8 +28,8 @@ func TestDeviceLinesRevocation(t *testing.T) {
 		lang  guide.Lang
 		wants []string
 	}{
-		{guide.En, []string{"Revoked by its CA on 20 Nov 2026 01:00 UTC (reason: superseded; according to crl http://pki.corp/device.crl)",
-			"Whether it is revoked could not be checked (http://10.0.0.5/ocsp was not fetched", "Not revoked, according to its CA (ocsp http://ocsp.corp)"}},
+		{guide.En, []string{"Revoked by its CA on 20 Nov 2026 01:00 UTC (reason: superseded; according to the CRL at http://pki.corp/device.crl)",
+			"Whether it is revoked could not be checked (http://10.0.0.5/ocsp was not fetched", "Not revoked, according to its CA (OCSP at http://ocsp.corp)"}},
 		{guide.Ja, []string{"2026年11月20日 01:00 UTC に発行元によって取り消されています（理由：新しい証明書への置き換え",
 			"取り消されていないかは確認できませんでした", "発行元は取り消していません"}},
 	} {
