@@ -113,6 +113,9 @@ func (r *run) offeredFindings(rep *Report, li *LoginInfo, hs handshakeResult, re
 			out = append(out, deviceProblem(id, sev, d, hs))
 		}
 	}
+	if len(out) == 0 && refused && gatewaySaysRevoked(li, hs) {
+		out = append(out, revokedByGateway(d, li, hs)) // its own word, when the CA could not be asked
+	}
 	if len(out) == 0 && refused {
 		f := newFinding(ClientCertRefused, Fail, "the gateway refused this device's certificate",
 			"the certificate is valid, allowed for client authentication and issued by an accepted CA, yet the gateway refused it (revoked, not registered for this user, or a policy on the gateway)", -1)

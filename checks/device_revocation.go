@@ -256,3 +256,34 @@ func revocationAside(d *DeviceCert) string {
 	}
 	return ""
 }
+
+// alertRevoked is TLS's certificate_revoked alert (RFC 5246 7.2.2).
+const alertRevoked = 44
+
+// gatewaySaysRevoked: the gateway refused the device certificate with the
+// certificate_revoked alert, in the handshake or on the login request.
+func gatewaySaysRevoked(li *LoginInfo, hs handshakeResult) bool {
+	return hs.alert == alertRevoked || (li != nil && li.alert == alertRevoked)
+}
+
+// revokedByGateway is client_cert_revoked on the gateway's word alone: the
+// certificate looks valid from here and its CA could not be asked (its
+// responder is internal) or says otherwise, but the gateway's CRL lists it.
+func revokedByGateway(d *DeviceCert, li *LoginInfo, hs handshakeResult) Finding {
+	f := newFinding(ClientCertRevoked, Fail, "the gateway refused this device's certificate as revoked",
+		"the gateway answered the device certificate with the TLS alert "+alertName(alertRevoked), -1)
+	f.Evidence[EvTLSAlert] = alertName(alertRevoked)
+	f.Evidence[EvAcceptedCAs] = acceptedList(hs.acceptable)
+	if a := gatewayAnswer(li, hs); a != "" {
+		f.Evidence[EvGatewayAnswer] = a
+	}
+	if d == nil {
+		return f
+	}
+	f.Detail = fmt.Sprintf("device certificate %q (issued by %q): %s", d.Subject, d.Issuer, f.Detail) + revocationAside(d)
+	deviceEvidence(&f, d)
+	if d.cert != nil {
+		f.Evidence[EvSerial] = hex.EncodeToString(d.cert.SerialNumber.Bytes())
+	}
+	return f
+}

@@ -50,6 +50,8 @@ type LoginInfo struct {
 	// Requests lists what was asked, in order ("POST / (anyconnect)").
 	Requests []string `json:"requests,omitempty"`
 	Error    string   `json:"error,omitempty"`
+
+	alert uint8 // the TLS alert the gateway refused with (certificate_revoked...), 0 for none
 }
 
 // Login verdicts.
@@ -278,6 +280,7 @@ func (p *loginProbe) refusedConnection(li *LoginInfo, err error) bool {
 	}
 	li.CertRequested = true
 	li.Answer = tlsRefusalWords(err)
+	li.alert, _ = remoteAlert(err)
 	li.Methods = appendOnce(li.Methods, MethodCertificate)
 	if p.offered != nil {
 		li.Verdict = LoginCertRefused
