@@ -62,6 +62,15 @@ func Refuses(lang Lang, clientID string, blocks []string) string {
 	return capital(name) + " will refuse this server."
 }
 
+// RefusesDevice is Refuses for a device-certificate cause: the VPN server
+// refuses this computer's login, whatever the app.
+func RefusesDevice(lang Lang) string {
+	if lang == Ja {
+		return "この問題があると、VPN サーバーはこの端末からのログインを拒否します。"
+	}
+	return "The VPN server refuses this computer's login because of this."
+}
+
 // NotTheCause says that a finding does not stop the user's VPN app, and
 // why IT should fix it anyway: the clients it would stop, when there are
 // some.

@@ -41,6 +41,10 @@ func ClientLine(rep *checks.Report, v View) string {
 	if rep.Primary == checks.OK || !pf.Blocks {
 		return ""
 	}
+	if strings.HasPrefix(string(pf.ID), "client_cert_") {
+		// Here the gateway refuses the device, not the app the server.
+		return guide.RefusesDevice(v.Lang)
+	}
 	return guide.Refuses(v.Lang, clientID(rep), pf.BlocksClients)
 }
 
