@@ -61,7 +61,7 @@ type Config struct {
 	// (the window takes input): scripts/launch-time.sh measures to it.
 	OnStarted func()
 	// Trace, when set, is told when each stage of the launch is done
-	// ("window shown", "fonts parsed", "start page built").
+	// ("app created", "window shown", "fonts parsed", "start page built").
 	Trace func(stage string)
 	// Client is the VPN client chosen with --client, which also judges
 	// the practice gateways (real gateways get theirs from NewOptions).

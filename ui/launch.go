@@ -28,6 +28,7 @@ func Run(cfg Config) {
 		a.SetIcon(fyne.NewStaticResource("vpndoctor.png", cfg.Icon))
 	}
 	a.Settings().SetTheme(newTheme())
+	trace("app created")
 	fonts := preloadFonts()
 	win := newWindow(a)
 	// The page's background until the page itself is drawn: no text, so
@@ -47,7 +48,7 @@ func Run(cfg Config) {
 			cfg.OnStarted()
 		}
 	})
-	a.Run()
+	w.win.ShowAndRun() // paints the page now, then runs the event loop
 }
 
 // preloadFonts measures a text in each style the start page uses, off
