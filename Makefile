@@ -80,9 +80,10 @@ package-check: deps
 	@scripts/ensure-debs.sh $(PKG_DEBS)
 	scripts/package-check.sh
 
+# vpndoctor-cli is built as scripts/package.sh ships it (no cgo, stripped).
 bench: build
 	@scripts/ensure-debs.sh $(BENCH_DEBS)
-	$(GO) build -tags nogui -o bin/vpndoctor-cli ./cmd/vpndoctor
+	CGO_ENABLED=0 $(GO) build -trimpath -tags nogui -ldflags "-s -w" -o bin/vpndoctor-cli ./cmd/vpndoctor
 	bench/compare.sh
 	bench/wan.sh
 

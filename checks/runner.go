@@ -209,6 +209,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	hs, tf := r.tlsStep(ctx, conn, addrs)
 	rep.TLS = tlsInfo(hs)
 	if len(hs.peer) == 0 {
+		hs.closeOpen()
 		end(false, rep.TLS.HandshakeError)
 		if tf == nil {
 			g := newFinding(NotTLS, Fail, "the server sent no certificate", rep.TLS.HandshakeError, -1)

@@ -369,16 +369,19 @@ func daysLeft(t, now time.Time) int {
 	return int(t.Sub(now).Hours() / 24)
 }
 
-// advisories are the findings the user's VPN app accepts but IT should
-// fix, each with the plain reason ("not the reason your VPN fails, but").
+// advisories are the findings IT should fix although they are not the
+// cause found, each with the plain reason, under report's headings: the
+// servers of the login VPN apps refuse apart from what they accept.
 func (w *Wizard) advisories(rep *checks.Report, view report.View) fyne.CanvasObject {
-	adv := report.Advisories(rep, view)
-	if len(adv) == 0 {
-		return nil
+	var rows []fyne.CanvasObject
+	for _, sec := range report.AdvisorySections(rep, view) {
+		rows = append(rows, section(sec.Title))
+		for _, a := range sec.List {
+			rows = append(rows, iconLine(theme.NewWarningThemedResource(theme.WarningIcon()), bold(a.Headline, "")), wrapped(a.Line))
+		}
 	}
-	rows := []fyne.CanvasObject{section(w.t("result.advisories"))}
-	for _, a := range adv {
-		rows = append(rows, iconLine(theme.NewWarningThemedResource(theme.WarningIcon()), bold(a.Headline, "")), wrapped(a.Line))
+	if rows == nil {
+		return nil
 	}
 	return container.NewVBox(rows...)
 }

@@ -1,11 +1,12 @@
 package guide
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // dateKeys hold RFC 3339 times the reader should see as local dates.
@@ -25,7 +26,7 @@ func value(lang Lang, key, raw string, loc *time.Location) string {
 		v = formatDate(lang, v, loc)
 	case key == "clock_offset":
 		v = formatOffset(lang, v)
-	case key == "role" || key == "step":
+	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version":
 		if w, ok := words[lang][key+"."+strings.ToLower(v)]; ok {
 			v = w
 		}
@@ -48,8 +49,8 @@ func formatDate(lang Lang, v string, loc *time.Location) string {
 	return t.Format("2 Jan 2006 15:04")
 }
 
-var offsetRE = regexp.MustCompile(`^[+-]?((\d+)(ms|y|d|h|m|s))+$`)
-var offsetPartRE = regexp.MustCompile(`(\d+)(ms|y|d|h|m|s)`)
+var offsetRE = lazyre.New(`^[+-]?((\d+)(ms|y|d|h|m|s))+$`)
+var offsetPartRE = lazyre.New(`(\d+)(ms|y|d|h|m|s)`)
 
 // formatOffset rewords the engine's "+2y3d" as "2 years 3 days"; the sign is
 // left out because the texts show both clocks.

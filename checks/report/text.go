@@ -256,14 +256,13 @@ func SupportLine(contact map[string]string) string {
 	return strings.Join(parts, " / ")
 }
 
-// writeAdvisories lists what IT should fix although the VPN app accepts it.
+// writeAdvisories lists what IT should fix although it is not the cause
+// found, under the headings of AdvisorySections.
 func writeAdvisories(b *strings.Builder, rep *checks.Report, v View) {
-	adv := Advisories(rep, v)
-	if len(adv) == 0 {
-		return
-	}
-	fmt.Fprintf(b, "\n%s\n", v.tr("VPN の接続は妨げませんが、IT 担当者に直してもらうこと:", "Not why your VPN fails, but IT should fix:"))
-	for _, a := range adv {
-		fmt.Fprintf(b, "  ! %s\n    %s\n", a.Headline, a.Line)
+	for _, sec := range AdvisorySections(rep, v) {
+		fmt.Fprintf(b, "\n%s%s\n", sec.Title, v.tr("：", ":"))
+		for _, a := range sec.List {
+			fmt.Fprintf(b, "  ! %s\n    %s\n", a.Headline, a.Line)
+		}
 	}
 }
