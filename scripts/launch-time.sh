@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Double-click to a window that accepts input: starts the wizard on the
-# practice demo under Xvfb N times (default 20) and prints the median time
-# from the process start until its window is mapped and visible (Fyne maps
-# the window once its event loop runs, which is when it takes input).
+# practice demo under Xvfb N times (default 20) and prints two medians:
+# in-process, from Go's start to the event loop running with the start page
+# painted (VPNDOCTOR_LAUNCH_TRACE's "window ready": the page takes input),
+# and from the process start until its window is mapped and visible. The
+# window is mapped while the fonts are still being parsed, with the page's
+# background only, so the second can be a little earlier than the first.
+# VPNDOCTOR_LAUNCH_TRACE=1 also prints each stage (ui.Config.Trace).
 #
 #   scripts/launch-time.sh                 # builds ./cmd/vpndoctor once
 #   VPNDOCTOR_BIN=bin/vpndoctor scripts/launch-time.sh 20
