@@ -29,10 +29,11 @@ fi
 bin=$VPNDOCTOR_BIN
 times=()
 trace=$(mktemp)
-trap 'rm -f "$trace"' EXIT
+one=$(mktemp)
+trap 'rm -f "$trace" "$one"' EXIT
 for i in $(seq 1 "$n"); do
   t0=$(date +%s%N)
-  VPNDOCTOR_LAUNCH_TRACE=1 LANG=C "$bin" --demo expired --lang en >/dev/null 2>>"$trace" &
+  VPNDOCTOR_LAUNCH_TRACE=1 LANG=C "$bin" --demo expired --lang en >/dev/null 2>"$one" &
   pid=$!
   wid=
   for _ in $(seq 1 2000); do
@@ -40,9 +41,11 @@ for i in $(seq 1 "$n"); do
     sleep 0.005
   done
   t1=$(date +%s%N)
-  sleep 0.3 # let the trace line out
+  # The page may be painted after the window is mapped: wait for its line.
+  for _ in $(seq 1 200); do grep -q 'window ready' "$one" && break; sleep 0.05; done
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  cat "$one" >>"$trace"
   [ -n "$wid" ] || { echo "launch $i: the window did not open" >&2; exit 1; }
   times+=($(( (t1 - t0) / 1000000 )))
   [ -z "${LAUNCH_VERBOSE:-}" ] || echo "launch $i: $(( (t1 - t0) / 1000000 )) ms"
