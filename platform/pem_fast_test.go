@@ -79,8 +79,8 @@ func TestPlainCertBlockAgreesWithPEM(t *testing.T) {
 	for name, c := range cases {
 		samePEMAnswer(t, name, []byte(c))
 	}
-	// The real bundle of this machine, when it has one.
-	for _, b := range linuxBundles {
+	// The real bundle of this machine, when it has one (Debian, Fedora).
+	for _, b := range []string{"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"} {
 		if data, err := os.ReadFile(b); err == nil {
 			samePEMAnswer(t, b, data)
 			if ders, _ := pemDERs(data); len(ders) < 50 {

@@ -70,6 +70,10 @@ func TestResultHeadsServersVPNAppsRefuse(t *testing.T) {
 		if h.shows(c.never) {
 			t.Errorf("%s: the backup's expired certificate is under %q", c.lang, c.never)
 		}
+		// The cause's own steps come first, right after the cause.
+		if steps, adv := h.position(guide.Labels(c.lang)["steps"]), h.position(c.heading); steps < 0 || adv < steps {
+			t.Errorf("%s: the steps (label %d) are not above the other servers' heading (label %d)", c.lang, steps, adv)
+		}
 		if dir := os.Getenv("VPNDOCTOR_SHOTS"); dir != "" {
 			h.w.Window().Resize(fyne.NewSize(760, 1500))
 			f, err := os.Create(filepath.Join(dir, "backup-expired-"+string(c.lang)+".png"))

@@ -109,8 +109,13 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	if note := report.NodeNote(rep, report.View{Lang: w.lang}); note != "" { // issue 14
 		items = append(items, bold(note, ""))
 	}
-	if adv := w.advisories(rep, view); adv != nil {
+	// What IT should fix besides the cause: right after the meaning when
+	// nothing stops the VPN (it is all there is to say), after the cause's
+	// own steps otherwise, so that the steps follow the cause they fix.
+	adv := w.advisories(rep, view)
+	if adv != nil && rep.Primary == checks.OK {
 		items = append(items, adv)
+		adv = nil
 	}
 	if g.SideLabel != "" {
 		colon := ": "
@@ -131,6 +136,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	}
 	if acts := w.actionButtons(rep.Primary); acts != nil {
 		items = append(items, acts)
+	}
+	if adv != nil {
+		items = append(items, adv)
 	}
 	if also := w.alsoFound(rep); also != nil {
 		items = append(items, also)

@@ -123,6 +123,21 @@ func (h *harness) shows(s string) bool {
 	return false
 }
 
+// position is the place of the first visible label saying s among what
+// the window shows, top to bottom; -1 when none does.
+func (h *harness) position(s string) int {
+	n := 0
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			if strings.Contains(unbreakable(l.Text), s) {
+				return n
+			}
+			n++
+		}
+	}
+	return -1
+}
+
 func (h *harness) typeAddress(s string) {
 	h.t.Helper()
 	h.w.entry.SetText("")

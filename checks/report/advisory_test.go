@@ -107,6 +107,14 @@ func TestServerVPNAppsRefuseIsNotUnderNotWhy(t *testing.T) {
 			if h < 0 || e < h {
 				t.Errorf("%s %s: %q is not under %q:\n%s", lang, kind, headline, refused[lang], out)
 			}
+			// The cause's own steps come first, right after the cause.
+			steps := guide.Labels(lang)["steps"]
+			if kind == "html" {
+				steps = map[guide.Lang]string{guide.En: "Steps suggested to the user", guide.Ja: "利用者への案内"}[lang]
+			}
+			if s := strings.Index(out, steps); s < 0 || h < s {
+				t.Errorf("%s %s: the steps are not above %q:\n%s", lang, kind, refused[lang], out)
+			}
 		}
 	}
 }

@@ -101,7 +101,12 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if note := NodeNote(rep, v); note != "" { // issue 14
 		fmt.Fprintf(&b, "\n%s\n", note)
 	}
-	writeAdvisories(&b, rep, v)
+	// What IT should fix besides the cause: all there is to say when
+	// nothing stops the VPN, after the cause's own steps otherwise (as in
+	// the wizard and the HTML report).
+	if rep.Primary == checks.OK {
+		writeAdvisories(&b, rep, v)
+	}
 	labels := guide.Labels(v.Lang)
 	if g.SideLabel != "" {
 		fmt.Fprintf(&b, "%s%s%s\n", labels["side"], v.tr("：", ": "), g.SideLabel)
@@ -111,6 +116,9 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 		for i, s := range g.Steps {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
 		}
+	}
+	if rep.Primary != checks.OK {
+		writeAdvisories(&b, rep, v)
 	}
 	if g.TellIT != "" && rep.Primary != checks.OK {
 		fmt.Fprintf(&b, "\n%s%s%s\n", labels["tell_it"], v.tr("：", ": "), g.TellIT)
