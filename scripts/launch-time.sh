@@ -20,7 +20,7 @@ if [ -z "${LAUNCH_INNER:-}" ]; then
   bin=${VPNDOCTOR_BIN:-}
   if [ -z "$bin" ]; then
     bin=/tmp/vpndoctor-launch
-    go build -o "$bin" ./cmd/vpndoctor
+    go build -tags no_emoji -o "$bin" ./cmd/vpndoctor
   fi
   LAUNCH_INNER=1 VPNDOCTOR_BIN=$bin xvfb-run -a -n $((RANDOM % 400 + 500)) -s "-screen 0 1280x900x24" "$0" "$n"
   exit 0
