@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-bin/vpndoctor}
-# The same command built without the wizard (-tags nogui): shows what the
+# The same command built without the wizard (-tags nogui, no cgo, stripped:
+# what make package ships as vpndoctor-cli): shows what the
 # GUI toolkit's start-up (Fyne's package init, ~4 ms here) adds.
 CLI=${CLI:-bin/vpndoctor-cli}
 RUNS=${RUNS:-40}

@@ -8,16 +8,17 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // captiveBudget bounds the plain-HTTP probe: it runs only when the gateway
 // already answered with another name's certificate.
 const captiveBudget = fetchBudget
 
-var metaRefresh = regexp.MustCompile(`(?i)<meta[^>]+http-equiv=["']?refresh["']?[^>]*url=([^"'>\s]+)`)
+var metaRefresh = lazyre.New(`(?i)<meta[^>]+http-equiv=["']?refresh["']?[^>]*url=([^"'>\s]+)`)
 
 // probeCaptive asks http://HOST/ at the address the gateway's name led to.
 // A Wi-Fi sign-in system that answers in every server's place redirects

@@ -31,8 +31,12 @@ type DeviceCert struct {
 	Why      string `json:"why,omitempty"`
 	// MissingCA names the device intermediate that is not sent.
 	MissingCA string `json:"missing_ca,omitempty"`
+	// Revocation is what its CA's OCSP responder or CRL says (nil: not
+	// asked, see device_revocation.go).
+	Revocation *DeviceRevocation `json:"revocation,omitempty"`
 
-	cert *x509.Certificate
+	cert  *x509.Certificate
+	chain []*x509.Certificate // it and the intermediates given with it
 }
 
 // Device identity sources.
@@ -56,7 +60,7 @@ func (j *deviceJudge) judge(chain []*x509.Certificate, source string, keyProblem
 	c := chain[0]
 	sum := sha256.Sum256(c.Raw)
 	d := DeviceCert{Subject: displayName(c.Subject), Issuer: displayName(c.Issuer), NotBefore: c.NotBefore.UTC(),
-		NotAfter: c.NotAfter.UTC(), SHA256: hex.EncodeToString(sum[:]), Source: source, cert: c}
+		NotAfter: c.NotAfter.UTC(), SHA256: hex.EncodeToString(sum[:]), Source: source, cert: c, chain: chain}
 	var notes []string
 	add := func(id ID, note string) {
 		d.Problems = append(d.Problems, id)

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"time"
 )
 
 // splitClientCert keeps the identity given (for judging) and returns the
@@ -44,7 +43,7 @@ func isClientCertTLS(tf *Finding, hs handshakeResult) bool {
 // deviceFindings joins what the handshake, the login probe and the judging
 // of each device identity found into the device-certificate findings, and
 // fills the report's Login and DeviceCerts.
-func (r *run) deviceFindings(ctx context.Context, rep *Report, li *LoginInfo, hs handshakeResult, tf *Finding, pool *trustPool, now time.Time) []Finding {
+func (r *run) deviceFindings(rep *Report, li *LoginInfo, hs handshakeResult, tf *Finding, devices func() []DeviceCert) []Finding {
 	if li != nil && (li.Verdict != LoginUnknown || li.Product != "" || li.CertRequested) {
 		rep.Login = li // nothing learned is left out, not reported as a blank
 	}
@@ -57,8 +56,7 @@ func (r *run) deviceFindings(ctx context.Context, rep *Report, li *LoginInfo, hs
 	if li != nil {
 		verdict = li.Verdict
 	}
-	j := &deviceJudge{r: r, ctx: ctx, acceptable: hs.acceptable, now: now, pool: pool}
-	rep.DeviceCerts = r.judgeAll(ctx, j)
+	rep.DeviceCerts = devices() // judged beside the chain checks (startDevices)
 	offer := r.usableClientCert()
 	switch {
 	case offer != nil:
@@ -94,6 +92,7 @@ func (r *run) judgeAll(ctx context.Context, j *deviceJudge) []DeviceCert {
 			}
 		}
 	}
+	j.checkRevocation(out) // the device's CA asked, all at once
 	pickIdentity(out)
 	sortDevice(out)
 	return out
@@ -114,11 +113,15 @@ func (r *run) offeredFindings(rep *Report, li *LoginInfo, hs handshakeResult, re
 			out = append(out, deviceProblem(id, sev, d, hs))
 		}
 	}
+	if len(out) == 0 && refused && gatewaySaysRevoked(li, hs) {
+		out = append(out, revokedByGateway(d, li, hs)) // its own word, when the CA could not be asked
+	}
 	if len(out) == 0 && refused {
 		f := newFinding(ClientCertRefused, Fail, "the gateway refused this device's certificate",
 			"the certificate is valid, allowed for client authentication and issued by an accepted CA, yet the gateway refused it (revoked, not registered for this user, or a policy on the gateway)", -1)
 		if d != nil {
 			deviceEvidence(&f, d)
+			f.Detail += revocationAside(d)
 		}
 		f.Evidence[EvAcceptedCAs] = acceptedList(hs.acceptable)
 		f.Evidence[EvGatewayAnswer] = gatewayAnswer(li, hs)
@@ -171,6 +174,7 @@ var deviceTitles = map[ID]string{
 	ClientCertUntrust: "this device's certificate is not one the gateway accepts",
 	ClientCertChain:   "this device's certificate is sent without its intermediate CA",
 	ClientCertUsage:   "this device's certificate is not made for logging in",
+	ClientCertRevoked: "this device's certificate has been revoked by its CA",
 }
 
 // deviceProblem is the finding for one fault of one device certificate.
@@ -183,8 +187,10 @@ func deviceProblem(id ID, sev Severity, d *DeviceCert, hs handshakeResult) Findi
 		f.Evidence[EvMissingCA] = d.MissingCA
 	case ClientCertUsage:
 		f.Evidence[EvUsage] = usageList(d.cert)
+	case ClientCertRevoked:
+		revocationEvidence(&f, d, sev)
 	}
-	if sev == Warn {
+	if sev == Warn && id != ClientCertRevoked {
 		f.Detail += "; the gateway accepted it this time, but VPN clients that filter certificates will not offer it"
 	}
 	return f

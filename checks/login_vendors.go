@@ -5,8 +5,9 @@ import (
 	"encoding/base64"
 	"html"
 	"net/http"
-	"regexp"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // The requests below copy what each vendor's client sends first (read from
@@ -44,14 +45,14 @@ func (p *loginProbe) anyConnect(ctx context.Context, li *LoginInfo) bool {
 }
 
 var (
-	reSGVersion = regexp.MustCompile(`<version who="sg">([^<]{1,80})</version>`)
-	reSSO       = regexp.MustCompile(`<sso-v2-login>([^<]+)</sso-v2-login>`)
-	reGroupList = regexp.MustCompile(`(?s)<select[^>]*name="group_list"[^>]*>(.*?)</select>`)
-	reOption    = regexp.MustCompile(`<option[^>]*>([^<]{1,200})</option>`)
-	reXMLError  = regexp.MustCompile(`<error[^>]*>([^<]{1,300})</error>`)
+	reSGVersion = lazyre.New(`<version who="sg">([^<]{1,80})</version>`)
+	reSSO       = lazyre.New(`<sso-v2-login>([^<]+)</sso-v2-login>`)
+	reGroupList = lazyre.New(`(?s)<select[^>]*name="group_list"[^>]*>(.*?)</select>`)
+	reOption    = lazyre.New(`<option[^>]*>([^<]{1,200})</option>`)
+	reXMLError  = lazyre.New(`<error[^>]*>([^<]{1,300})</error>`)
 	// A login form: a password field, or the user-name field gateways ask
 	// for first (ocserv asks the password on the next page).
-	rePassword = regexp.MustCompile(`(?i)<input[^>]*(type=["']?password|name=["']?(username|password)["' ])`)
+	rePassword = lazyre.New(`(?i)<input[^>]*(type=["']?password|name=["']?(username|password)["' ])`)
 )
 
 // readConfigAuth classifies an AnyConnect config-auth answer.
@@ -117,11 +118,11 @@ func formVerdict(li *LoginInfo, asked bool) string {
 }
 
 var (
-	rePreloginStatus = regexp.MustCompile(`<status>([^<]{1,40})</status>`)
-	rePreloginMsg    = regexp.MustCompile(`<msg>([^<]{1,300})</msg>`)
-	reSAMLMethod     = regexp.MustCompile(`<saml-auth-method>([^<]{1,20})</saml-auth-method>`)
-	reSAMLRequest    = regexp.MustCompile(`(?s)<saml-request>([^<]+)</saml-request>`)
-	reFormAction     = regexp.MustCompile(`(?i)<form[^>]*action=["']([^"']+)["']`)
+	rePreloginStatus = lazyre.New(`<status>([^<]{1,40})</status>`)
+	rePreloginMsg    = lazyre.New(`<msg>([^<]{1,300})</msg>`)
+	reSAMLMethod     = lazyre.New(`<saml-auth-method>([^<]{1,20})</saml-auth-method>`)
+	reSAMLRequest    = lazyre.New(`(?s)<saml-request>([^<]+)</saml-request>`)
+	reFormAction     = lazyre.New(`(?i)<form[^>]*action=["']([^"']+)["']`)
 )
 
 // globalProtect asks the portal's, then the gateway's, prelogin.
@@ -177,7 +178,7 @@ func samlTarget(method, b64 string) string {
 	return strings.TrimSpace(s)
 }
 
-var reFortiSAML = regexp.MustCompile(`/remote/saml/start[^"' <>]{0,200}`)
+var reFortiSAML = lazyre.New(`/remote/saml/start[^"' <>]{0,200}`)
 
 // fortiGate asks for the SSL-VPN login page, as FortiClient and
 // openconnect --protocol=fortinet do.
@@ -203,7 +204,7 @@ func (p *loginProbe) fortiGate(ctx context.Context, li *LoginInfo) bool {
 	return true
 }
 
-var reSAMLLocation = regexp.MustCompile(`(?i)saml|/adfs/|login\.microsoftonline\.com|okta|/sso/|/idp/`)
+var reSAMLLocation = lazyre.New(`(?i)saml|/adfs/|login\.microsoftonline\.com|okta|/sso/|/idp/`)
 
 // web is the plain request a browser makes, for web-style gateways.
 func (p *loginProbe) web(ctx context.Context, li *LoginInfo) bool {
@@ -274,7 +275,7 @@ func (p *loginProbe) settled(li *LoginInfo, a answer) bool {
 	return true
 }
 
-var reTitle = regexp.MustCompile(`(?is)<title>([^<]{1,200})</title>`)
+var reTitle = lazyre.New(`(?is)<title>([^<]{1,200})</title>`)
 
 func firstLine(body string) string {
 	if m := reTitle.FindStringSubmatch(body); m != nil {

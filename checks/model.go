@@ -64,6 +64,7 @@ const (
 	ClientCertUsage   ID = "client_cert_usage"         // the device certificate is not for client authentication
 	ClientCertChain   ID = "client_cert_chain"         // the device intermediate CA is not sent with it
 	ClientCertRefused ID = "client_cert_refused"       // the gateway refused the device certificate for a reason not visible here
+	ClientCertRevoked ID = "client_cert_revoked"       // the device certificate's CA revoked it (its OCSP responder or CRL says so)
 
 	// Issue 14: every endpoint and node.
 	PinnedCertChanged  ID = "pinned_certificate_changed" // a fingerprint the VPN client saved no longer matches the gateway
@@ -136,6 +137,10 @@ const (
 
 	// Issue 13: device-certificate login.
 	EvGatewayAnswer = "gateway_answer" // what the gateway said when it refused ("HTTP 401 No certificate")
+
+	// The device certificate's revocation (client_cert_revoked).
+	EvSerial    = "serial"            // a certificate's serial number, in hex (client_cert_revoked)
+	EvRevReason = "revocation_reason" // why the CA revoked it, in the engine's English ("key compromise")
 
 	// Issue 14: every endpoint and node.
 	EvAddress        = "address"         // the server address (node) a finding is about, when a name has several

@@ -20,7 +20,7 @@ import "sort"
 //  6. The device's client certificate last: the gateway's certificate is
 //     judged first in the handshake, so the user meets those problems first.
 //     Among its faults, a missing key first (nothing else can be tried
-//     without it), then dates, issuer, chain and usage, then a refusal no
+//     without it), then dates, issuer, revocation, chain and usage, then a refusal no
 //     local check explains, then a certificate missing altogether.
 var precedence = []ID{
 	DNSFailure, Unreachable, Timeout, NotTLS, TLSVersion, ChainTooLarge,
@@ -34,8 +34,9 @@ var precedence = []ID{
 	HostnameMismatch, NameConstraints, WrongUsage, NotCA, PathTooLong,
 	WeakSignature, WeakKey,
 	LegacyRenegotiation,
-	ClientCertNoKey, ClientCertExpired, ClientCertNotYet, ClientCertUntrust, ClientCertChain,
-	ClientCertUsage, ClientCertRefused, ClientCertRequired,
+	ClientCertNoKey, ClientCertExpired, ClientCertNotYet, ClientCertUntrust,
+	ClientCertRevoked, // before chain and usage: the new certificate IT issues settles those too
+	ClientCertChain, ClientCertUsage, ClientCertRefused, ClientCertRequired,
 	Unclassified,
 }
 

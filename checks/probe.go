@@ -41,12 +41,32 @@ type handshakeResult struct {
 	modernErr   error // why crypto/tls could not finish, when the permissive probe answered
 	probeErr    error // why the permissive probe could not run
 	notes       []Finding
+	// open is the diagnosis's own connection, still open after a clean
+	// handshake that asked for no device certificate: the login probe sends
+	// its first request over it (login.go) instead of a handshake of its own.
+	// Whoever holds the result closes it.
+	open *tls.Conn
 }
 
-// tlsStep runs the handshake and names what it met.
+// closeOpen closes the connection kept for the login probe, when nothing
+// will use it.
+func (hs *handshakeResult) closeOpen() {
+	if hs.open != nil {
+		hs.open.Close()
+		hs.open = nil
+	}
+}
+
+// tlsStep runs the handshake and names what it met. After a clean handshake
+// that asked for no device certificate the connection stays open in
+// hs.open (the caller owns it); otherwise it is closed.
 func (r *run) tlsStep(ctx context.Context, conn net.Conn, addrs []string) (handshakeResult, *Finding) {
-	defer conn.Close()
 	hs := r.handshake(ctx, conn)
+	if hs.err == nil && !hs.asked && hs.open != nil {
+		return hs, r.settle(&hs) // hs.open stays open for the login probe
+	}
+	hs.open = nil
+	defer conn.Close()
 	if hs.err == nil || hs.needed {
 		return hs, r.settle(&hs)
 	}
@@ -81,6 +101,7 @@ func (r *run) handshake(ctx context.Context, conn net.Conn) handshakeResult {
 	tc := tls.Client(tap, cfg)
 	res.err = tc.HandshakeContext(hctx)
 	res.state = tc.ConnectionState()
+	res.open = tc
 	// crypto/tls keeps the server's certificates from the moment it read
 	// them, also when the handshake failed later (a refused device
 	// certificate in TLS 1.2).

@@ -209,6 +209,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	hs, tf := r.tlsStep(ctx, conn, addrs)
 	rep.TLS = tlsInfo(hs)
 	if len(hs.peer) == 0 {
+		hs.closeOpen()
 		end(false, rep.TLS.HandshakeError)
 		if tf == nil {
 			g := newFinding(NotTLS, Fail, "the server sent no certificate", rep.TLS.HandshakeError, -1)
@@ -231,6 +232,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	rep.Clock = clock
 	lt := sh.trust()
 	rep.Trust = lt.info
+	devices := r.startDevices(ctx, hs, lt.pool, clock) // issue 13: judged beside the chain, revocation included
 
 	end = r.start(StepChain)
 	waitOS := r.askOS(ctx, hs.peer) // beside the path building, bounded by ctx
@@ -281,7 +283,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, trustFindings...)
 	findings = append(findings, revFindings...)
 	findings = r.judgeLogin(ctx, findings, p, lt.pool, truth, conn.RemoteAddr()) // issue 14
-	findings = append(findings, r.deviceFindings(ctx, rep, <-login, hs, tf, lt.pool, truth)...)
+	findings = append(findings, r.deviceFindings(rep, <-login, hs, tf, devices)...)
 	return append(findings, r.ntpFinding(clock)...)
 }
 

@@ -4,8 +4,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // roots reads "extra_roots_pem": one text or a list of texts, each holding
@@ -27,7 +28,7 @@ func (r *reader) roots(n *node, name string) []*x509.Certificate {
 }
 
 // oneLinePEM is a PEM block whose line breaks became spaces.
-var oneLinePEM = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\s]*)-----END ([A-Z0-9 ]+)-----`)
+var oneLinePEM = lazyre.New(`-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\s]*)-----END ([A-Z0-9 ]+)-----`)
 
 func parsePEMCerts(s string) ([]*x509.Certificate, string) {
 	if strings.TrimSpace(s) == "" {

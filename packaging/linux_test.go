@@ -1,11 +1,21 @@
 package packaging
 
 import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
 )
@@ -68,5 +78,53 @@ func TestLinuxPackage(t *testing.T) {
 	}
 	if stderr.Len() > 0 {
 		t.Logf("vpndoctor version also wrote to stderr: %s", stderr.String())
+	}
+	checkInstalledProbe(t, filepath.Join(filepath.Dir(bin), "vpndoctor-probe"))
+	run("make", "-C", top, "uninstall", "DESTDIR="+root, "PREFIX=/usr/local")
+	for _, p := range []string{bin, filepath.Join(filepath.Dir(bin), "vpndoctor-probe")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("make uninstall left %s", p)
+		}
+	}
+}
+
+// checkInstalledProbe runs the installed permissive probe the way vpndoctor
+// does (checks/probe_exec.go) against a real TLS server on loopback: the
+// chain it reads back must be the server's.
+func checkInstalledProbe(t *testing.T, probe string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "probe.test"},
+		DNSNames: []string{"probe.test"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			_ = c.(*tls.Conn).Handshake()
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := checks.ExecPermissive(probe)(ctx, checks.PermissiveRequest{Addr: l.Addr().String(), ServerName: "probe.test", TimeoutMS: 5000})
+	if err != nil {
+		t.Fatalf("installed vpndoctor-probe: %v", err)
+	}
+	if len(res.Certificates) != 1 || !bytes.Equal(res.Certificates[0], der) || res.KeyExchange == "" {
+		t.Errorf("installed vpndoctor-probe read %d certificates (key exchange %q), want the server's one", len(res.Certificates), res.KeyExchange)
 	}
 }

@@ -50,6 +50,7 @@ func FuzzParsePEMCertificates(f *testing.F) {
 	f.Add([]byte("-----BEGIN TRUSTED CERTIFICATE-----\nMAA=\n-----END TRUSTED CERTIFICATE-----\n"))
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		samePEMAnswer(t, "fuzz", data)
 		certs, skipped := ParsePEMCertificates(data)
 		if skipped < 0 {
 			t.Error("negative skip count")

@@ -5,8 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // NSSTrust is the trust attributes certutil shows for a certificate
@@ -40,7 +41,7 @@ type NSSEntry struct {
 	Cert     *x509.Certificate
 }
 
-var nssTrustShape = regexp.MustCompile(`^[pPcCTuwskvgi]*,[pPcCTuwskvgi]*,[pPcCTuwskvgi]*$`)
+var nssTrustShape = lazyre.New(`^[pPcCTuwskvgi]*,[pPcCTuwskvgi]*,[pPcCTuwskvgi]*$`)
 
 // ParseCertutilList reads `certutil -L -d sql:DIR`: a header, then one
 // line per certificate, the nickname padded to a column and the trust

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/pem"
 	"runtime"
@@ -35,6 +36,10 @@ func ParsePEMCertificates(data []byte) (certs []*x509.Certificate, skipped int) 
 // pemDERs returns the DER of every certificate block, unparsed.
 func pemDERs(data []byte) (ders [][]byte, skipped int) {
 	for len(data) > 0 {
+		if der, rest, ok := plainCertBlock(data); ok {
+			ders, data = append(ders, der), rest
+			continue
+		}
 		var block *pem.Block
 		block, data = pem.Decode(data)
 		if block == nil {
@@ -60,6 +65,53 @@ func pemDERs(data []byte) (ders [][]byte, skipped int) {
 		ders = append(ders, der)
 	}
 	return ders, skipped
+}
+
+var (
+	pemBegin    = []byte("-----BEGIN")
+	certBegin   = []byte("-----BEGIN CERTIFICATE-----")
+	certEndLine = []byte("\n-----END CERTIFICATE-----")
+)
+
+// plainCertBlock decodes the next PEM block of data when it is a plain
+// CERTIFICATE block (no headers), the shape of every block of a system CA
+// bundle, without encoding/pem's general parser: on Debian's 146-root
+// bundle that parser was a third of reading the trust store, which every
+// diagnosis does. ok is false for anything else (another type first, a
+// TRUSTED CERTIFICATE, headers, bad base64, no END line): the caller then
+// asks encoding/pem, so the result is always the one encoding/pem gives
+// (TestPlainCertBlockAgreesWithPEM).
+func plainCertBlock(data []byte) (der, rest []byte, ok bool) {
+	i := bytes.Index(data, pemBegin)
+	if i < 0 || !bytes.HasPrefix(data[i:], certBegin) || (i > 0 && data[i-1] != '\n') {
+		return nil, nil, false
+	}
+	body := data[i+len(certBegin):]
+	if len(body) == 0 || body[0] != '\n' {
+		return nil, nil, false
+	}
+	j := bytes.Index(body, certEndLine)
+	if j < 0 {
+		return nil, nil, false
+	}
+	// base64.StdEncoding skips the newlines and refuses anything else that
+	// is not base64: headers (their ':'), another BEGIN line, spaces.
+	b64 := body[1 : j+1]
+	after := body[j+len(certEndLine):]
+	// The END line must end there, as encoding/pem requires.
+	k := bytes.IndexByte(after, '\n')
+	if k < 0 {
+		k = len(after)
+	}
+	if len(bytes.TrimRight(after[:k], " \t\r")) != 0 {
+		return nil, nil, false
+	}
+	der = make([]byte, base64.StdEncoding.DecodedLen(len(b64)))
+	n, err := base64.StdEncoding.Decode(der, b64)
+	if err != nil {
+		return nil, nil, false
+	}
+	return der[:n], after[min(k+1, len(after)):], true
 }
 
 // parseAll parses certificates on every core, keeping their order (a nil

@@ -5,9 +5,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // SecurityIdentity is one line of macOS `security find-identity`.
@@ -20,8 +21,8 @@ type SecurityIdentity struct {
 }
 
 var (
-	identityLine    = regexp.MustCompile(`^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"\s*(?:\((.*)\))?\s*$`)
-	identityTrailer = regexp.MustCompile(`^\s*(\d+)\s+(valid\s+)?identit(y|ies)\s+found`)
+	identityLine    = lazyre.New(`^\s*\d+\)\s+([0-9A-Fa-f]{40})\s+"(.*)"\s*(?:\((.*)\))?\s*$`)
+	identityTrailer = lazyre.New(`^\s*(\d+)\s+(valid\s+)?identit(y|ies)\s+found`)
 )
 
 // ParseSecurityIdentities reads `security find-identity [-v] -p ssl-client`:

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // Timedatectl is what `timedatectl show` tells.
@@ -142,8 +143,8 @@ var (
 	w32tmSourceLabels   = []string{"source", "ソース", "quelle", "fuente", "origine", "来源", "源"}
 	w32tmStratumLabels  = []string{"stratum", "階層", "層", "schicht"}
 	w32tmLastSyncLabels = []string{"last successful sync time", "最終正常同期時刻", "最終同期時刻"}
-	hresultPattern      = regexp.MustCompile(`\(0x[0-9A-Fa-f]{8}\)`)
-	w32tmSourceShape    = regexp.MustCompile(`^[A-Za-z0-9._\-\[\]:]+(,0x[0-9A-Fa-f]+)?$`)
+	hresultPattern      = lazyre.New(`\(0x[0-9A-Fa-f]{8}\)`)
+	w32tmSourceShape    = lazyre.New(`^[A-Za-z0-9._\-\[\]:]+(,0x[0-9A-Fa-f]+)?$`)
 )
 
 // W32tmError is w32tm's report that it could not answer. Code is the
@@ -351,7 +352,7 @@ func TimeServers(setting string) []string {
 
 // timeNameShape is a DNS name with a dot, or an IPv4 address, with an
 // optional port: words such as "hierarchy" or "(NT5DS)" fail it.
-var timeNameShape = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)+(:[0-9]{1,5})?$`)
+var timeNameShape = lazyre.New(`^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)+(:[0-9]{1,5})?$`)
 
 func isTimeHost(s string) bool {
 	if net.ParseIP(s) != nil {

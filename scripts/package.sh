@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the installable packages into dist/:
-#   dist/vpndoctor-VERSION-linux-amd64.tar.xz   fyne's package: binary, .desktop
+#   dist/vpndoctor-VERSION-linux-amd64.tar.xz   fyne's package: binary, vpndoctor-probe, .desktop
 #       entry and icon, with a Makefile (`sudo make install` inside it)
 #   dist/vpndoctor-VERSION-windows-amd64.exe    GUI executable (no console
 #       window) with icon, manifest and version resource; signed when
@@ -74,6 +74,25 @@ cli_build() {
   echo "package: $cli ($(stat -c %s "$cli") bytes)"
 }
 
+# add_probe TARXZ: puts vpndoctor-probe (the permissive TLS probe, started
+# only when Go's TLS cannot finish a handshake; checks/probe_exec.go looks
+# for it beside vpndoctor) into fyne's Linux package, and teaches the
+# package's Makefile to install and remove it with vpndoctor.
+add_probe() {
+  local tmp
+  tmp=$(mktemp -d)
+  tar -xJf "$1" -C "$tmp"
+  CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -ldflags "-s -w" \
+    -o "$tmp/vpndoctor/usr/local/bin/vpndoctor-probe" ./cmd/vpndoctor-probe
+  sed -i \
+    -e 's|^\(\t*\)install -Dm00755 usr/local/bin/$(Exec) \(.*\)/bin/$(Exec)$|&\n\1install -Dm00755 usr/local/bin/vpndoctor-probe \2/bin/vpndoctor-probe|' \
+    -e 's|^\(\t*\)-rm \(.*\)/bin/$(Exec)$|&\n\1-rm \2/bin/vpndoctor-probe|' \
+    "$tmp/vpndoctor/Makefile"
+  grep -q 'vpndoctor-probe' "$tmp/vpndoctor/Makefile" || { echo "package: could not add vpndoctor-probe to the Makefile" >&2; exit 1; }
+  tar -cJf "$1" -C "$tmp" vpndoctor
+  rm -rf "$tmp"
+}
+
 mkdir -p dist
 for t in "${targets[@]}"; do
   start=$(date +%s)
@@ -83,6 +102,7 @@ for t in "${targets[@]}"; do
       command -v xz >/dev/null || scripts/ensure-debs.sh xz-utils
       out=dist/vpndoctor-$version-linux-amd64.tar.xz
       (cd "$src" && "$fyne" package --os linux "${fyne_flags[@]}")
+      add_probe "$src/vpndoctor.tar.xz"
       mv "$src/vpndoctor.tar.xz" "$out"
       cli_build linux ""
       ;;

@@ -19,7 +19,7 @@ if [ -z "${SHOTS_INNER:-}" ]; then
   bin=${VPNDOCTOR_BIN:-}
   if [ -z "$bin" ]; then
     bin=/tmp/vpndoctor-shot
-    go build -o "$bin" ./cmd/vpndoctor
+    go build -tags no_emoji -o "$bin" ./cmd/vpndoctor
   fi
   mkdir -p "$out"
   rm -f "$out"/*.png "$out"/launch-ms.txt "$out"/app.log

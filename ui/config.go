@@ -60,6 +60,9 @@ type Config struct {
 	// OnStarted, when set, is called once the window's event loop runs
 	// (the window takes input): scripts/launch-time.sh measures to it.
 	OnStarted func()
+	// Trace, when set, is told when each stage of the launch is done
+	// ("app created", "window shown", "fonts parsed", "start page built").
+	Trace func(stage string)
 	// Client is the VPN client chosen with --client, which also judges
 	// the practice gateways (real gateways get theirs from NewOptions).
 	Client clients.Choice

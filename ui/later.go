@@ -33,6 +33,7 @@ func (w *Wizard) loadLater() {
 	w.loading = true
 	go func() {
 		defer crash.Guard()
+		w.whenShown()
 		l := w.cfg.Later()
 		w.post(func() { w.arrived(l) })
 	}()
@@ -68,5 +69,14 @@ func (w *Wizard) arrived(l Later) {
 	}
 	if w.step == StepStart {
 		w.render()
+	}
+}
+
+// whenShown waits until the window's event loop runs (Run): the practice
+// gateways' keys and the slow reads then do not take the CPU from drawing
+// the first page. Without Run (tests) it does not wait.
+func (w *Wizard) whenShown() {
+	if w.shown != nil {
+		<-w.shown
 	}
 }

@@ -26,8 +26,14 @@ func TestWindowFirstThenProfiles(t *testing.T) {
 	if h.w.Step() != StepStart || h.w.entry == nil || h.w.entry.Disabled() || !h.w.loading {
 		t.Fatalf("the start page should be up and take input while profiles load (step %s)", h.w.Step())
 	}
+	if !h.shows("Reading VPN settings") {
+		t.Error("no note that the VPN settings are being read")
+	}
 	close(release)
 	h.waitFor("the profiles", 5*time.Second, func() bool { return !h.w.loading })
+	if h.shows("Reading VPN settings") {
+		t.Error("the note stays after the settings arrived")
+	}
 	if got := h.w.entry.Text; got != `vpn.example.co.jp\x1b[2J` {
 		t.Errorf("field = %q, want the profile's gateway, made visible", got)
 	}

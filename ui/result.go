@@ -109,8 +109,13 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	if note := report.NodeNote(rep, report.View{Lang: w.lang}); note != "" { // issue 14
 		items = append(items, bold(note, ""))
 	}
-	if adv := w.advisories(rep, view); adv != nil {
+	// What IT should fix besides the cause: right after the meaning when
+	// nothing stops the VPN (it is all there is to say), after the cause's
+	// own steps otherwise, so that the steps follow the cause they fix.
+	adv := w.advisories(rep, view)
+	if adv != nil && rep.Primary == checks.OK {
 		items = append(items, adv)
+		adv = nil
 	}
 	if g.SideLabel != "" {
 		colon := ": "
@@ -131,6 +136,9 @@ func (w *Wizard) resultView() fyne.CanvasObject {
 	}
 	if acts := w.actionButtons(rep.Primary); acts != nil {
 		items = append(items, acts)
+	}
+	if adv != nil {
+		items = append(items, adv)
 	}
 	if also := w.alsoFound(rep); also != nil {
 		items = append(items, also)
@@ -201,6 +209,7 @@ var actionsFor = map[checks.ID][]string{
 	checks.ClientCertNotYet:   {ActionCertManager},
 	checks.ClientCertUsage:    {ActionCertManager},
 	checks.ClientCertChain:    {ActionCertManager},
+	checks.ClientCertRevoked:  {ActionCertManager},
 }
 
 func (w *Wizard) actionButtons(id checks.ID) fyne.CanvasObject {
@@ -369,16 +378,19 @@ func daysLeft(t, now time.Time) int {
 	return int(t.Sub(now).Hours() / 24)
 }
 
-// advisories are the findings the user's VPN app accepts but IT should
-// fix, each with the plain reason ("not the reason your VPN fails, but").
+// advisories are the findings IT should fix although they are not the
+// cause found, each with the plain reason, under report's headings: the
+// servers of the login VPN apps refuse apart from what they accept.
 func (w *Wizard) advisories(rep *checks.Report, view report.View) fyne.CanvasObject {
-	adv := report.Advisories(rep, view)
-	if len(adv) == 0 {
-		return nil
+	var rows []fyne.CanvasObject
+	for _, sec := range report.AdvisorySections(rep, view) {
+		rows = append(rows, section(sec.Title))
+		for _, a := range sec.List {
+			rows = append(rows, iconLine(theme.NewWarningThemedResource(theme.WarningIcon()), bold(a.Headline, "")), wrapped(a.Line))
+		}
 	}
-	rows := []fyne.CanvasObject{section(w.t("result.advisories"))}
-	for _, a := range adv {
-		rows = append(rows, iconLine(theme.NewWarningThemedResource(theme.WarningIcon()), bold(a.Headline, "")), wrapped(a.Line))
+	if rows == nil {
+		return nil
 	}
 	return container.NewVBox(rows...)
 }

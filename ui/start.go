@@ -80,6 +80,11 @@ func (w *Wizard) startView() fyne.CanvasObject {
 		hint = w.t("start.found_one", "client", w.cfg.Gateways[0].Client)
 	}
 	items = append(items, small(hint))
+	if w.loading {
+		// Profiles and settings are still being read (Config.Later): say
+		// so, or an empty field looks like nothing was found.
+		items = append(items, small(w.t("start.loading")))
+	}
 
 	w.inputMsg = widget.NewLabel("")
 	w.inputMsg.Importance = widget.DangerImportance
@@ -87,9 +92,8 @@ func (w *Wizard) startView() fyne.CanvasObject {
 	w.showInputError()
 	items = append(items, w.inputMsg)
 
-	w.checkBtn = widget.NewButtonWithIcon(w.t("start.check"), theme.SearchIcon(), w.check)
-	w.checkBtn.Importance = widget.HighImportance
-	big := container.NewThemeOverride(w.checkBtn, bigTheme{w.app.Settings().Theme()})
+	var big fyne.CanvasObject
+	w.checkBtn, w.checkTxt, big = bigButton(w.t("start.check"), theme.SearchIcon(), w.check)
 	items = append(items, container.NewHBox(container.NewGridWrap(fyne.NewSize(260, 56), big)))
 
 	link := widget.NewHyperlink(w.t("practice.link"), nil)
@@ -170,6 +174,7 @@ func (w *Wizard) choosePractice(name string, autostart bool) {
 	st.inputErr, st.notice = nil, ""
 	go func() {
 		defer crash.Guard()
+		w.whenShown()
 		target, err := w.lab.target(name)
 		w.post(func() { w.practiceReady(name, target, err) })
 	}()

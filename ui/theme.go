@@ -28,17 +28,3 @@ func (t appTheme) Font(s fyne.TextStyle) fyne.Resource {
 	}
 	return fontRegular
 }
-
-// bigTheme enlarges text and padding for the few things that must stand
-// out: the Check button and the result's headline.
-type bigTheme struct{ fyne.Theme }
-
-func (t bigTheme) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameText:
-		return t.Theme.Size(n) * 1.35
-	case theme.SizeNameInnerPadding:
-		return t.Theme.Size(n) * 1.6
-	}
-	return t.Theme.Size(n)
-}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -73,6 +73,8 @@ type Wizard struct {
 	// Widgets the current screen updates in place.
 	entry    *widget.Entry
 	checkBtn *widget.Button
+	// checkTxt is checkBtn's label, drawn over it (bigButton).
+	checkTxt *canvas.Text
 	langSel  *widget.Select
 	pickSel  *widget.Select // the practice problem picker
 	inputMsg *widget.Label
@@ -82,23 +84,11 @@ type Wizard struct {
 	// loading is set while Config.Later is being read; langPicked once
 	// the user chose a language in the window.
 	loading, langPicked bool
+	// shown is closed once the window's event loop runs; nil in tests.
+	shown <-chan struct{}
 	// focus is where the keyboard starts on the screen just drawn: the
 	// field, Cancel, or the result's first thing to do.
 	focus fyne.Focusable
-}
-
-// Run opens the wizard and returns when the window is closed.
-func Run(cfg Config) {
-	a := app.NewWithID(AppID)
-	if cfg.Icon != nil {
-		a.SetIcon(fyne.NewStaticResource("vpndoctor.png", cfg.Icon))
-	}
-	w := New(a, cfg)
-	a.Lifecycle().SetOnStopped(w.Close)
-	if cfg.OnStarted != nil {
-		a.Lifecycle().SetOnStarted(cfg.OnStarted)
-	}
-	w.win.ShowAndRun()
 }
 
 // New builds the wizard's window on a; call Window().Show (or ShowAndRun)
@@ -109,30 +99,46 @@ func New(a fyne.App, cfg Config) *Wizard { return newWizard(a, cfg, fyne.Do) }
 // calling goroutine, so the tests queue the calls and run them on the
 // test's goroutine instead, as the real driver does on its own.
 func newWizard(a fyne.App, cfg Config, post func(func())) *Wizard {
+	a.Settings().SetTheme(newTheme())
+	return buildWizard(a, newWindow(a), cfg, post, nil)
+}
+
+// newWindow is the wizard's empty window.
+func newWindow(a fyne.App) fyne.Window {
+	win := a.NewWindow("vpndoctor")
+	win.Resize(fyne.NewSize(740, 640))
+	win.SetMaster()
+	return win
+}
+
+// buildWizard draws the start page in win, once: the slow reads
+// (Config.Later) and the practice gateways start here and arrive later.
+func buildWizard(a fyne.App, win fyne.Window, cfg Config, post func(func()), shown <-chan struct{}) *Wizard {
 	cfg = visibleConfig(cfg)
 	lang := cfg.Lang
 	if lang == "" {
 		lang = guide.FromEnv()
 	}
-	a.Settings().SetTheme(newTheme())
 	w := &Wizard{
-		app: a, cfg: cfg, lang: lang,
-		os:   guide.CurrentOS(),
-		loc:  time.Local,
-		post: post,
-		lab:  &practiceLab{},
+		app: a, win: win, cfg: cfg, lang: lang,
+		os:    guide.CurrentOS(),
+		loc:   time.Local,
+		post:  post,
+		lab:   &practiceLab{},
+		step:  StepStart,
+		shown: shown,
 	}
-	w.win = a.NewWindow("vpndoctor")
-	w.win.Resize(fyne.NewSize(740, 640))
-	w.win.SetMaster()
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 	w.start.init(cfg)
-	w.show(StepStart)
 	w.loadLater()
-	if cfg.Demo != "" {
-		w.choosePractice(cfg.Demo, cfg.Autostart)
-	} else if cfg.Autostart && cfg.Later == nil {
+	switch {
+	case cfg.Demo != "":
+		w.choosePractice(cfg.Demo, cfg.Autostart) // draws the page
+	case cfg.Autostart && cfg.Later == nil:
+		w.render()
 		w.check()
+	default:
+		w.render()
 	}
 	return w
 }

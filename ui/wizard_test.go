@@ -100,11 +100,12 @@ func (h *harness) objects() []fyne.CanvasObject {
 	return test.LaidOutObjects(h.w.Window().Content())
 }
 
-// button finds a visible button by its label.
+// button finds a visible button by its label (Check's is drawn over it).
 func (h *harness) button(label string) *widget.Button {
 	h.t.Helper()
 	for _, o := range h.objects() {
-		if b, ok := o.(*widget.Button); ok && b.Visible() && b.Text == label {
+		b, ok := o.(*widget.Button)
+		if ok && b.Visible() && (b.Text == label || b == h.w.checkBtn && h.w.checkTxt.Text == label) {
 			return b
 		}
 	}
@@ -120,6 +121,21 @@ func (h *harness) shows(s string) bool {
 		}
 	}
 	return false
+}
+
+// position is the place of the first visible label saying s among what
+// the window shows, top to bottom; -1 when none does.
+func (h *harness) position(s string) int {
+	n := 0
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && l.Visible() {
+			if strings.Contains(unbreakable(l.Text), s) {
+				return n
+			}
+			n++
+		}
+	}
+	return -1
 }
 
 func (h *harness) typeAddress(s string) {
@@ -323,12 +339,12 @@ func TestCancelMidway(t *testing.T) {
 // The language switch draws the screen again in the other language.
 func TestLanguageSwitch(t *testing.T) {
 	h := newHarness(t, Config{Lang: guide.Ja})
-	if h.w.checkBtn.Text != "確認する" {
-		t.Fatalf("Japanese Check button says %q", h.w.checkBtn.Text)
+	if h.w.checkTxt.Text != "確認する" {
+		t.Fatalf("Japanese Check button says %q", h.w.checkTxt.Text)
 	}
 	h.w.langSel.SetSelected("English")
-	if h.w.Lang() != guide.En || h.w.checkBtn.Text != "Check" {
-		t.Fatalf("after switching: %s, button %q", h.w.Lang(), h.w.checkBtn.Text)
+	if h.w.Lang() != guide.En || h.w.checkTxt.Text != "Check" {
+		t.Fatalf("after switching: %s, button %q", h.w.Lang(), h.w.checkTxt.Text)
 	}
 	if !strings.Contains(h.w.Window().Title(), "VPN certificate check") {
 		t.Errorf("window title %q", h.w.Window().Title())

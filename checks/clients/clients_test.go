@@ -108,14 +108,24 @@ func TestUnknownFindingIsConservative(t *testing.T) {
 func TestOSTrustOverrules(t *testing.T) {
 	yes := true
 	s := Situation{Host: "gw.example", OSTrusted: &yes}
-	got := BlockedBy(Finding{ID: "untrusted_root", Fail: true}, s)
-	for _, id := range got {
-		p, _ := ByID(id)
-		if p.OSVerifier {
-			t.Errorf("%s uses the OS verifier, which trusts the chain, yet is blocked", id)
+	for _, fid := range []string{"untrusted_root", "self_signed", "missing_intermediate", "trust_store_outdated"} {
+		f := Finding{ID: fid, Fail: true}
+		got := BlockedBy(f, s)
+		for _, id := range got {
+			p, _ := ByID(id)
+			if p.OSVerifier {
+				t.Errorf("%s: %s uses the OS verifier, which trusts the chain, yet is blocked", fid, id)
+			}
 		}
-	}
-	if len(got) == 0 || StrictBlocks(Finding{ID: "untrusted_root", Fail: true}, s) {
-		t.Errorf("own-verifier clients must still be blocked (%v); strict must not", got)
+		if StrictBlocks(f, s) {
+			t.Errorf("%s: strict blocks although the OS verifier trusts the chain", fid)
+		}
+		if fid != "missing_intermediate" && len(got) == 0 { // AIA fetchers accept a missing intermediate anyway
+			t.Errorf("%s: own-verifier clients must still be blocked", fid)
+		}
+		no := false
+		if !StrictBlocks(f, Situation{Host: "gw.example", OSTrusted: &no}) {
+			t.Errorf("%s: not blocking although the OS verifier refuses the chain too", fid)
+		}
 	}
 }

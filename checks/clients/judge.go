@@ -37,8 +37,13 @@ var appleLifetimeSince = time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)
 
 // trustIDs are the findings about who issued the chain: the ones an OS
 // verifier that trusts the chain (a root fetched from Windows Update, an
-// intermediate from AIA or the OS's cache) overrules.
-var trustIDs = map[string]bool{"untrusted_root": true, "self_signed": true, "missing_intermediate": true}
+// intermediate from AIA or the OS's cache) overrules. trust_store_outdated
+// is one: a current public root missing from the store as read is what
+// Windows' automatic root update fetches when CryptoAPI builds the chain
+// ("Configure Trusted Roots and Disallowed Certificates", Microsoft Learn),
+// so a client that asks CryptoAPI connects although the store is old.
+var trustIDs = map[string]bool{"untrusted_root": true, "self_signed": true, "missing_intermediate": true,
+	"trust_store_outdated": true}
 
 // never are findings that no client refuses a gateway for: notes, and a
 // warning about a check that could not be made.

@@ -12,22 +12,39 @@ import (
 	"testing"
 )
 
-// modelPath is the engine's model, the contract this guide follows.
-const modelPath = "../model.go"
+// modelPath is the engine's model, the contract this guide follows;
+// rendererPath holds the evidence the report package adds for the guide.
+const (
+	modelPath    = "../model.go"
+	rendererPath = "../report/timewords.go"
+)
 
 // notReported are ids that never appear in a report.
 var notReported = []string{"bad_input"}
 
 // model reads the finding ids (constants of type ID) and the evidence keys
-// (constants named Ev...) from checks/model.go, so that an id or a key added
-// there is seen here without anyone updating a list.
+// (constants named Ev...) from checks/model.go and from the evidence
+// checks/report adds for the guide, so that an id or a key added there is
+// seen here without anyone updating a list.
 func model(t *testing.T) (ids []string, evKeys map[string]bool) {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), modelPath, nil, 0)
-	if err != nil {
-		t.Fatalf("parse %s: %v", modelPath, err)
-	}
 	evKeys = map[string]bool{}
+	for _, path := range []string{modelPath, rendererPath} {
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			t.Fatalf("parse %s: %v", path, err)
+		}
+		ids = append(ids, constants(t, f, evKeys)...)
+	}
+	if len(ids) < 20 || len(evKeys) < 20 {
+		t.Fatalf("%s: found %d ids and %d evidence keys; has the model moved?", modelPath, len(ids), len(evKeys))
+	}
+	return ids, evKeys
+}
+
+// constants adds the file's Ev* string constants to evKeys and returns its
+// ID constants.
+func constants(t *testing.T, f *ast.File, evKeys map[string]bool) (ids []string) {
 	for _, decl := range f.Decls {
 		gd, ok := decl.(*ast.GenDecl)
 		if !ok || gd.Tok != token.CONST {
@@ -56,10 +73,7 @@ func model(t *testing.T) (ids []string, evKeys map[string]bool) {
 			}
 		}
 	}
-	if len(ids) < 20 || len(evKeys) < 20 {
-		t.Fatalf("%s: found %d ids and %d evidence keys; has the model moved?", modelPath, len(ids), len(evKeys))
-	}
-	return ids, evKeys
+	return ids
 }
 
 func guideT(t *testing.T) *Guide {

@@ -1,11 +1,12 @@
 package guide
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // dateKeys hold RFC 3339 times the reader should see as local dates.
@@ -25,7 +26,8 @@ func value(lang Lang, key, raw string, loc *time.Location) string {
 		v = formatDate(lang, v, loc)
 	case key == "clock_offset":
 		v = formatOffset(lang, v)
-	case key == "role" || key == "step":
+	case key == "role" || key == "step" || key == "time_source" || key == "time_bound" || key == "tls_version" ||
+		key == "revocation_reason" || key == "source":
 		if w, ok := words[lang][key+"."+strings.ToLower(v)]; ok {
 			v = w
 		}
@@ -48,8 +50,8 @@ func formatDate(lang Lang, v string, loc *time.Location) string {
 	return t.Format("2 Jan 2006 15:04")
 }
 
-var offsetRE = regexp.MustCompile(`^[+-]?((\d+)(ms|y|d|h|m|s))+$`)
-var offsetPartRE = regexp.MustCompile(`(\d+)(ms|y|d|h|m|s)`)
+var offsetRE = lazyre.New(`^[+-]?((\d+)(ms|y|d|h|m|s))+$`)
+var offsetPartRE = lazyre.New(`(\d+)(ms|y|d|h|m|s)`)
 
 // formatOffset rewords the engine's "+2y3d" as "2 years 3 days"; the sign is
 // left out because the texts show both clocks.
@@ -101,3 +103,8 @@ func isBidi(r rune) bool {
 	return r == '\u200e' || r == '\u200f' || r == '\u061c' ||
 		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
+
+// Word rewords one evidence value for the reader as the guide's texts show
+// it (a role, a revocation reason, a date), for renderers that list
+// evidence outside the texts.
+func Word(lang Lang, key, raw string) string { return value(lang, key, raw, nil) }

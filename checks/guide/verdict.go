@@ -62,6 +62,15 @@ func Refuses(lang Lang, clientID string, blocks []string) string {
 	return capital(name) + " will refuse this server."
 }
 
+// RefusesDevice is Refuses for a device-certificate cause: the VPN server
+// refuses this computer's login, whatever the app.
+func RefusesDevice(lang Lang) string {
+	if lang == Ja {
+		return "この問題があると、VPN サーバーはこの端末からのログインを拒否します。"
+	}
+	return "The VPN server refuses this computer's login because of this."
+}
+
 // NotTheCause says that a finding does not stop the user's VPN app, and
 // why IT should fix it anyway: the clients it would stop, when there are
 // some.
@@ -71,10 +80,7 @@ func NotTheCause(lang Lang, clientID string, blocks []string) string {
 		// Every client refuses it, yet it is not this check's cause (another
 		// server of the login, kept as a warning): "your app accepts this"
 		// would be false.
-		if lang == Ja {
-			return "今回 VPN がつながらない原因ではありませんが、この問題があるサーバーには VPN アプリが接続できないため、IT 担当者に直してもらう必要があります。"
-		}
-		return "Not the cause found for this check, but IT should fix it: VPN apps refuse a server with this problem."
+		return RefusedElsewhere(lang, clientID, blocks)
 	}
 	others := otherClients(lang, clientID, blocks)
 	if lang == Ja {
@@ -97,6 +103,29 @@ func NotTheCause(lang Lang, clientID string, blocks []string) string {
 		return "Not the reason your VPN fails: " + app + ". But IT should fix it, because " + others + " refuse it."
 	}
 	return "Not the reason your VPN fails: " + app + ". But IT should fix it, because it weakens the protection the certificate gives."
+}
+
+// RefusedElsewhere is the line for a warning the user's VPN app (or, with
+// no client known, every client it names) refuses: another server of the
+// login, kept as a warning because the server checked has its own cause or
+// because the client can use another. It never says the app accepts it.
+func RefusedElsewhere(lang Lang, clientID string, blocks []string) string {
+	who := ClientName(lang, clientID)
+	if who == "" && len(blocks) < len(clients.All()) {
+		who = otherClients(lang, "", blocks)
+	}
+	if lang == Ja {
+		if who == "" {
+			who = "VPN アプリ"
+		} else {
+			who += " "
+		}
+		return "今回 VPN がつながらない原因ではありませんが、この問題があるサーバーには " + who + "が接続できないため、IT 担当者に直してもらう必要があります。"
+	}
+	if who == "" {
+		return "Not the cause found for this check, but IT should fix it: VPN apps refuse a server with this problem."
+	}
+	return "Not the cause found for this check, but IT should fix it: " + who + " cannot connect to a server with this problem."
 }
 
 // osNames name a profile's OS when only some of a family's profiles are
@@ -205,12 +234,22 @@ func AcceptedHeadline(lang Lang, clientID, host string) string {
 	return capital(name) + " accepts " + host + "'s certificate, but IT has something to fix"
 }
 
-// AcceptedMeaning says what that means.
-func AcceptedMeaning(lang Lang) string {
+// AcceptedMeaning says what that means. elsewhere: some of the points
+// are other servers of the login that VPN apps refuse, which "will stop
+// other devices or a future update" would play down.
+func AcceptedMeaning(lang Lang, elsewhere bool) string {
 	if lang == Ja {
-		return "vpndoctor は VPN アプリと同じ方法でサーバーに接続しました。お使いの VPN アプリはこの証明書を受け入れるため、証明書は VPN がつながらない原因ではありません。ただし、下に挙げたことは、ほかの端末や今後の更新で問題になるため、IT 担当者に直してもらう必要があります。"
+		s := "vpndoctor は VPN アプリと同じ方法でサーバーに接続しました。お使いの VPN アプリはこの証明書を受け入れるため、証明書は VPN がつながらない原因ではありません。"
+		if elsewhere {
+			return s + "ただし、ログインで使われるほかのサーバーに、VPN アプリが接続できない問題があります。下に挙げたことは IT 担当者に直してもらう必要があります。"
+		}
+		return s + "ただし、下に挙げたことは、ほかの端末や今後の更新で問題になるため、IT 担当者に直してもらう必要があります。"
 	}
-	return "vpndoctor connected to the server the same way a VPN app does. Your VPN app accepts this certificate, so the certificate is not why the VPN fails. But the points below will stop other devices or a future update, so IT should fix them."
+	s := "vpndoctor connected to the server the same way a VPN app does. Your VPN app accepts this certificate, so the certificate is not why the VPN fails."
+	if elsewhere {
+		return s + " But VPN apps refuse other servers of this login because of the problems below, so IT should fix them."
+	}
+	return s + " But the points below will stop other devices or a future update, so IT should fix them."
 }
 
 // ClientList names the clients of blocks for people ("Cisco Secure Client

@@ -65,3 +65,29 @@ func TestNotTheCauseWhenEveryClientRefuses(t *testing.T) {
 		}
 	}
 }
+
+// A warning the user's own VPN app refuses (another server of the login,
+// not the cause found) names that app as refusing, never as accepting, in
+// polite Japanese; with no client known, it names the clients that refuse.
+func TestRefusedElsewhere(t *testing.T) {
+	en := RefusedElsewhere(En, "anyconnect-windows", []string{"anyconnect-windows", "ios"})
+	if !strings.Contains(en, "Cisco Secure Client cannot connect") || strings.Contains(en, "accepts") {
+		t.Errorf("en, client known: %q", en)
+	}
+	if s := RefusedElsewhere(En, "", []string{"ios"}); !strings.Contains(s, "iPhone/iPad cannot connect") {
+		t.Errorf("en, some clients: %q", s)
+	}
+	for _, s := range []string{RefusedElsewhere(Ja, "anyconnect-windows", nil), RefusedElsewhere(Ja, "", nil)} {
+		if strings.Contains(s, "受け入れ") || !strings.HasSuffix(s, "ます。") || strings.Contains(s, "  ") {
+			t.Errorf("ja: %q", s)
+		}
+	}
+	for _, elsewhere := range []bool{false, true} {
+		if s := AcceptedMeaning(Ja, elsewhere); !strings.HasSuffix(s, "ます。") {
+			t.Errorf("ja meaning: %q", s)
+		}
+	}
+	if s := AcceptedMeaning(En, true); !strings.Contains(s, "VPN apps refuse other servers of this login") {
+		t.Errorf("en meaning: %q", s)
+	}
+}

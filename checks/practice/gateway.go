@@ -114,24 +114,47 @@ func (s *tcpServer) close() error {
 	return ignoreClosed(err)
 }
 
-// serveTLS completes the handshake, then answers one HTTP request the way
-// an SSL VPN portal would.
+// serveTLS completes the handshake, then answers HTTP requests the way an
+// SSL VPN portal does: HTTP/1.1 with keep-alive (Cisco ASA, FortiGate,
+// PAN-OS and ocserv all keep the connection for the next request), until
+// the client closes it, asks to close it, or stays idle.
 func serveTLS(cfg *tls.Config, name string) func(net.Conn) {
 	body := fmt.Sprintf("vpndoctor practice gateway: %s\n", name)
 	return func(c net.Conn) {
 		tc := tls.Server(c, cfg)
 		defer tc.Close()
+		_ = tc.SetDeadline(time.Now().Add(keepAliveIdle))
 		if err := tc.Handshake(); err != nil {
 			return
 		}
-		req, err := http.ReadRequest(bufio.NewReader(tc))
-		if err != nil {
-			return
+		br := bufio.NewReader(tc)
+		for range maxRequestsPerConn {
+			req, err := http.ReadRequest(br)
+			if err != nil {
+				return
+			}
+			_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, 64<<10))
+			req.Body.Close()
+			conn := "keep-alive"
+			if req.Close {
+				conn = "close"
+			}
+			if _, err := fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: %s\r\n\r\n%s", len(body), conn, body); err != nil || req.Close {
+				return
+			}
+			_ = tc.SetDeadline(time.Now().Add(keepAliveIdle))
 		}
-		req.Body.Close()
-		fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(body), body)
 	}
 }
+
+const (
+	// keepAliveIdle is how long a practice gateway keeps an idle
+	// connection, as a portal's keep-alive timeout would (short: the lab
+	// serves one diagnosis at a time).
+	keepAliveIdle = 5 * time.Second
+	// maxRequestsPerConn bounds one connection, as servers do.
+	maxRequestsPerConn = 100
+)
 
 // serveSilent accepts and never answers, until the client hangs up or the
 // lab closes.

@@ -85,6 +85,7 @@ func TestScenarioTable(t *testing.T) {
 		"name_constraints":         {checks.NameConstraints},
 		"client_cert":              {checks.ClientCertRequired},
 		"client_cert_expired":      {checks.ClientCertExpired},
+		"client_cert_revoked":      {checks.ClientCertRevoked},
 		"interception":             {checks.TLSInterception},
 		"too_long":                 {checks.OK, checks.ValidityTooLong},
 		"weak_key":                 {checks.WeakKey},
@@ -625,6 +626,7 @@ var gatewayTests = []struct {
 	}},
 	{"client_cert", kindClientCert, nil},
 	{"client_cert_expired", kindClientCert, nil},
+	{"client_cert_revoked", kindClientCert, nil},
 	{"interception", kindTLS, func(p *probe) {
 		p.chainLen(1)
 		iss := p.leaf().Issuer

@@ -241,6 +241,11 @@ var table = []scenarioDef{
 			Title: "This computer's device certificate has expired", TitleJA: "この端末のデバイス証明書の有効期限が切れている"},
 		build: buildDeviceExpired,
 	},
+	{
+		Scenario: Scenario{Name: "client_cert_revoked", Want: checks.ClientCertRevoked,
+			Title: "This computer's device certificate was revoked", TitleJA: "この端末のデバイス証明書が取り消されている"},
+		build: buildDeviceRevoked,
+	},
 
 	// The certificate itself.
 	{

@@ -34,6 +34,9 @@ func DeviceLines(rep *checks.Report, v View) []DeviceLine {
 			l.Status = append(l.Status, v.tr(fmt.Sprintf("有効期限内（%s まで）で、VPNが受け入れる発行元のものです", formatTime(d.NotAfter, v)),
 				fmt.Sprintf("Valid until %s, from a CA the VPN accepts", formatTime(d.NotAfter, v))))
 		}
+		if w := revocationWords(d, v); w != "" {
+			l.Status = append(l.Status, w)
+		}
 		if d.Source == checks.DeviceGiven {
 			l.Status = append(l.Status, v.tr("--client-cert で指定された証明書です", "Given with --client-cert"))
 		}
@@ -56,6 +59,8 @@ func problemWords(id checks.ID, d checks.DeviceCert, v View) string {
 		return v.tr("ログイン（クライアント認証）用ではありません", "Not made for logging in (client authentication)")
 	case checks.ClientCertNoKey:
 		return v.tr("秘密鍵がありません", "Its private key is missing")
+	case checks.ClientCertRevoked:
+		return revokedWords(d, v)
 	}
 	return string(id)
 }

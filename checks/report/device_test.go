@@ -39,6 +39,14 @@ func TestDeviceLines(t *testing.T) {
 			t.Errorf("login summary %q", got)
 		}
 	}
+	// The gateway refuses the device: the line under the headline says so,
+	// not that the VPN app refuses the server.
+	rep.Findings = []checks.Finding{{ID: checks.ClientCertRequired, Severity: checks.Fail, Blocks: true}}
+	for lang, want := range map[guide.Lang]string{guide.En: "The VPN server refuses this computer's login", guide.Ja: "VPN サーバーはこの端末からのログインを拒否します"} {
+		if got := ClientLine(rep, View{Lang: lang}); !strings.Contains(got, want) {
+			t.Errorf("%s client line %q, want %q", lang, got, want)
+		}
+	}
 	if DeviceLines(&checks.Report{}, View{}) != nil {
 		t.Error("no device certificate involved, yet lines")
 	}

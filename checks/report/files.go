@@ -113,7 +113,11 @@ func Summary(rep *checks.Report, v View) string {
 		fmt.Fprintf(&b, "%s %s %s\n", v.tr("他にも:", "Also:"), f.ID, f.Title)
 	}
 	for _, a := range Advisories(rep, v) {
-		fmt.Fprintf(&b, "%s %s: %s\n", v.tr("IT が直すこと:", "IT should fix:"), a.ID, a.Line)
+		id := string(a.ID)
+		if a.Server != "" {
+			id += " (" + a.Server + ")"
+		}
+		fmt.Fprintf(&b, "%s %s: %s\n", v.tr("IT が直すこと:", "IT should fix:"), id, a.Line)
 	}
 	if rep.Client != nil {
 		fmt.Fprintf(&b, "%s %s (%s)\n", v.tr("判定した VPN アプリ:", "Judged as:"), rep.Client.Profile, rep.Client.How)

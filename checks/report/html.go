@@ -78,8 +78,9 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 {{if .Login}}<h2>{{.LoginTitle}}</h2>
 <table>{{range .Login}}<tr><th>{{.Kind}}</th><td><code>{{.What}}</code></td><td>{{.Verdict}}</td></tr>{{end}}</table>
 
-{{end}}{{if .Advisories}}<h2>{{.L.Advisories}}</h2>
-<ul>{{range .Advisories}}<li><strong>{{.Headline}}</strong><br>{{.Line}}</li>{{end}}</ul>{{end}}
+{{end}}{{range .Advisories}}<h2>{{.Title}}</h2>
+<ul>{{range .List}}<li><strong>{{.Headline}}</strong><br>{{.Line}}</li>{{end}}</ul>
+{{end}}
 <h2>{{.L.Findings}}</h2>
 {{if .ClientNote}}<p>{{.ClientNote}}</p>{{end}}
 {{range .Findings}}<div class="finding">
@@ -145,7 +146,7 @@ type htmlData struct {
 	LoginTitle, NodeNote                                     string
 	// Issue 12: the VPN app's verdict and what IT should fix anyway.
 	ClientLine, ClientNote string
-	Advisories             []Advisory
+	Advisories             []AdvisorySection
 }
 
 func sortedKV(m map[string]string) []kv {
@@ -187,7 +188,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		d.Chain = append(d.Chain, htmlCert{ChainCert: c, Source: src, Names: names,
 			Validity: fmt.Sprintf("%s — %s (%s)", formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))})
 	}
-	d.ClientLine, d.ClientNote, d.Advisories = ClientLine(rep, v), clientNote(rep, v), Advisories(rep, v)
+	d.ClientLine, d.ClientNote, d.Advisories = ClientLine(rep, v), clientNote(rep, v), AdvisorySections(rep, v)
 	d.Facts = connectionFacts(rep, v)
 	d.NodeNote = NodeNote(rep, v)
 	d.Login, d.LoginTitle = LoginRows(rep, v), v.tr("ログインで使われるサーバー", "Servers of this login")
@@ -251,8 +252,8 @@ func htmlLabels(v View) map[string]string {
 			"Chain": "証明書チェーン", "NoChain": "サーバーから証明書を受け取れませんでした。",
 			"Issuer": "発行者", "Validity": "有効期間", "Names": "名前 (SAN)", "KeySig": "鍵・署名",
 			"Serial": "シリアル番号", "Source": "入手元", "Connection": "接続の情報", "System": "このコンピューターの情報",
-			"Refusers": "拒否する VPN アプリ", "Advisories": "VPN の接続は妨げませんが、IT 担当者が直すこと",
-			"Timings": "所要時間", "Footer": "このレポートには秘密鍵・パスワード・Cookie は含まれていません。",
+			"Refusers": "拒否する VPN アプリ",
+			"Timings":  "所要時間", "Footer": "このレポートには秘密鍵・パスワード・Cookie は含まれていません。",
 		}
 	}
 	return map[string]string{
@@ -262,7 +263,7 @@ func htmlLabels(v View) map[string]string {
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",
 		"Issuer": "Issuer", "Validity": "Validity", "Names": "Names (SAN)", "KeySig": "Key / signature",
 		"Serial": "Serial", "Source": "Source", "Connection": "Connection", "System": "This computer",
-		"Refusers": "refused by", "Advisories": "Not why your VPN fails, but IT should fix",
-		"Timings": "Timings", "Footer": "This report holds no private key, password or cookie.",
+		"Refusers": "refused by",
+		"Timings":  "Timings", "Footer": "This report holds no private key, password or cookie.",
 	}
 }

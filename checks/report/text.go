@@ -101,7 +101,12 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 	if note := NodeNote(rep, v); note != "" { // issue 14
 		fmt.Fprintf(&b, "\n%s\n", note)
 	}
-	writeAdvisories(&b, rep, v)
+	// What IT should fix besides the cause: all there is to say when
+	// nothing stops the VPN, after the cause's own steps otherwise (as in
+	// the wizard and the HTML report).
+	if rep.Primary == checks.OK {
+		writeAdvisories(&b, rep, v)
+	}
 	labels := guide.Labels(v.Lang)
 	if g.SideLabel != "" {
 		fmt.Fprintf(&b, "%s%s%s\n", labels["side"], v.tr("：", ": "), g.SideLabel)
@@ -111,6 +116,9 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 		for i, s := range g.Steps {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
 		}
+	}
+	if rep.Primary != checks.OK {
+		writeAdvisories(&b, rep, v)
 	}
 	if g.TellIT != "" && rep.Primary != checks.OK {
 		fmt.Fprintf(&b, "\n%s%s%s\n", labels["tell_it"], v.tr("：", ": "), g.TellIT)
@@ -256,14 +264,13 @@ func SupportLine(contact map[string]string) string {
 	return strings.Join(parts, " / ")
 }
 
-// writeAdvisories lists what IT should fix although the VPN app accepts it.
+// writeAdvisories lists what IT should fix although it is not the cause
+// found, under the headings of AdvisorySections.
 func writeAdvisories(b *strings.Builder, rep *checks.Report, v View) {
-	adv := Advisories(rep, v)
-	if len(adv) == 0 {
-		return
-	}
-	fmt.Fprintf(b, "\n%s\n", v.tr("VPN の接続は妨げませんが、IT 担当者に直してもらうこと:", "Not why your VPN fails, but IT should fix:"))
-	for _, a := range adv {
-		fmt.Fprintf(b, "  ! %s\n    %s\n", a.Headline, a.Line)
+	for _, sec := range AdvisorySections(rep, v) {
+		fmt.Fprintf(b, "\n%s%s\n", sec.Title, v.tr("：", ":"))
+		for _, a := range sec.List {
+			fmt.Fprintf(b, "  ! %s\n    %s\n", a.Headline, a.Line)
+		}
 	}
 }

@@ -13,6 +13,14 @@ type Advisory struct {
 	ID       checks.ID
 	Headline string // the guide's plain headline for the finding
 	Line     string // "Not the reason your VPN fails: ... because ..."
+	// Refused: the user's VPN app (with no client known: the strict
+	// reading) refuses the server this is about. Only another server of
+	// the login is kept as such a warning (checks.mergeEndpoints), so it
+	// goes under its own heading, never under "does not stop your VPN".
+	Refused bool
+	// Server names the other server of the login it is about ("Backup
+	// server vpn2.example.com:443"), "" for the server checked.
+	Server string
 }
 
 // notIT are warnings that are not a server fault for IT.
@@ -33,6 +41,10 @@ func ClientLine(rep *checks.Report, v View) string {
 	if rep.Primary == checks.OK || !pf.Blocks {
 		return ""
 	}
+	if strings.HasPrefix(string(pf.ID), "client_cert_") {
+		// Here the gateway refuses the device, not the app the server.
+		return guide.RefusesDevice(v.Lang)
+	}
 	return guide.Refuses(v.Lang, clientID(rep), pf.BlocksClients)
 }
 
@@ -45,12 +57,67 @@ func Advisories(rep *checks.Report, v View) []Advisory {
 			continue
 		}
 		line := guide.NotTheCause(v.Lang, clientID(rep), f.BlocksClients)
-		if f.ID == checks.TLSInterception {
+		switch {
+		case f.Blocks:
+			line = guide.RefusedElsewhere(v.Lang, clientID(rep), f.BlocksClients)
+		case f.ID == checks.TLSInterception:
 			line = guide.InspectionAccepted(v.Lang, clientID(rep), f.Evidence[checks.EvProduct])
 		}
-		out = append(out, Advisory{ID: f.ID, Headline: Guide(f, v).Headline, Line: line})
+		a := Advisory{ID: f.ID, Headline: Guide(f, v).Headline, Line: line, Refused: f.Blocks, Server: endpointOf(f, v)}
+		if a.Server != "" {
+			// The guide's headline says "the VPN server", which would read
+			// as the server the user checked.
+			a.Headline += v.tr("（"+a.Server+"）", " — "+a.Server)
+		}
+		out = append(out, a)
 	}
 	return out
+}
+
+// endpointOf names the other server of the login a finding is about
+// ("Backup server vpn2.example.com:443"), "" for the server checked.
+func endpointOf(f checks.Finding, v View) string {
+	role := f.Evidence[checks.EvEndpoint]
+	if role == "" || role == checks.EndpointMain {
+		return ""
+	}
+	return roleWord(role, v) + " " + f.Evidence[checks.EvHost] + ":" + f.Evidence[checks.EvPort]
+}
+
+// AdvisorySection is one headed list of advisories.
+type AdvisorySection struct {
+	Title   string
+	Refused bool
+	List    []Advisory
+}
+
+// AdvisorySections are the advisories under the headings every renderer
+// shows, in this order: servers of the login the VPN app refuses, then
+// what it accepts. An empty list has no section.
+func AdvisorySections(rep *checks.Report, v View) []AdvisorySection {
+	var out []AdvisorySection
+	adv := Advisories(rep, v)
+	for _, refused := range []bool{true, false} {
+		sec := AdvisorySection{Title: AdvisoryHeading(v, refused), Refused: refused}
+		for _, a := range adv {
+			if a.Refused == refused {
+				sec.List = append(sec.List, a)
+			}
+		}
+		if len(sec.List) > 0 {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
+
+// AdvisoryHeading is the title above one of those lists.
+func AdvisoryHeading(v View, refused bool) string {
+	if refused {
+		return v.tr("今回の原因ではありませんが、ログインで使われるほかのサーバーに VPN アプリが接続できません（IT 担当者に直してもらうこと）",
+			"Not the cause found here, but VPN apps refuse these other servers of your login (IT should fix)")
+	}
+	return v.tr("VPN の接続は妨げませんが、IT 担当者に直してもらうこと", "Not why your VPN fails, but IT should fix")
 }
 
 // clientNote says whose rules judged the findings, and when the OS
@@ -89,9 +156,10 @@ func PrimaryText(rep *checks.Report, v View) guide.Text {
 
 // AdjustAccepted rewrites an ok text when there are advisories.
 func AdjustAccepted(rep *checks.Report, v View, g *guide.Text) {
-	if rep.Primary != checks.OK || len(Advisories(rep, v)) == 0 {
+	secs := AdvisorySections(rep, v)
+	if rep.Primary != checks.OK || len(secs) == 0 {
 		return
 	}
 	g.Headline = guide.AcceptedHeadline(v.Lang, clientID(rep), rep.Target.Host)
-	g.Meaning = guide.AcceptedMeaning(v.Lang)
+	g.Meaning = guide.AcceptedMeaning(v.Lang, secs[0].Refused)
 }

@@ -6,13 +6,13 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/report"
 	"github.com/vpndoctor/vpndoctor/internal/crash"
+	"github.com/vpndoctor/vpndoctor/internal/lazyre"
 )
 
 // exitCrash ends the program after an internal error (a panic), once the
@@ -48,8 +48,8 @@ func crashDir() string {
 // pemBlock and secretWords find what must never reach a crash file even
 // if a panic value carried it: key material and password-like settings.
 var (
-	pemBlock    = regexp.MustCompile(`(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)`)
-	secretWords = regexp.MustCompile(`(?i)((?:password|passwd|pass|secret|token|cookie|key)\s*[=:]\s*)\S+`)
+	pemBlock    = lazyre.New(`(?s)-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)`)
+	secretWords = lazyre.New(`(?i)((?:password|passwd|pass|secret|token|cookie|key)\s*[=:]\s*)\S+`)
 )
 
 // crashText is the crash file's content: version, system, the panic and

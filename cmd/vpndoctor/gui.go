@@ -114,6 +114,9 @@ func openWizard(args []string, stderr io.Writer) int {
 	}
 	cfg.OpenFolder = platform.OpenFolder
 	if os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != "" {
+		cfg.Trace = func(stage string) {
+			fmt.Fprintf(stderr, "vpndoctor: %s %d ms after the program started\n", stage, time.Since(processStart).Milliseconds())
+		}
 		cfg.OnStarted = func() {
 			fmt.Fprintf(stderr, "vpndoctor: window ready %d ms after the program started\n", time.Since(processStart).Milliseconds())
 		}

@@ -37,6 +37,10 @@ type CertSpec struct {
 	// IssuerURLs go into the AIA caIssuers field (where a client may
 	// download the issuing CA).
 	IssuerURLs []string
+	// OCSPServers and CRLURLs go into the AIA OCSP field and the CRL
+	// distribution points (where a gateway or vpndoctor asks whether the
+	// certificate is revoked).
+	OCSPServers, CRLURLs []string
 }
 
 // Leaf is an issued end-entity certificate with its key and the CAs above
@@ -122,6 +126,8 @@ func (ca *CA) Issue(t testing.TB, s CertSpec) *Leaf {
 		ExtKeyUsage:  eku,
 
 		IssuingCertificateURL: s.IssuerURLs,
+		OCSPServer:            s.OCSPServers,
+		CRLDistributionPoints: s.CRLURLs,
 	}
 	var chain []*CA
 	for c := ca; c != nil; c = c.parent {

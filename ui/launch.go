@@ -1,0 +1,67 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/vpndoctor/vpndoctor/internal/crash"
+)
+
+// Run opens the wizard and returns when the window is closed.
+//
+// A double-click must show a window at once. Two slow things start
+// together: the window (the display connection, the OpenGL context, a
+// software renderer on many PCs) on this goroutine, which must own them,
+// and the fonts on another. Fyne parses a font the first time a text of
+// its style is measured: our 1.8 MB Japanese font, Fyne's own Latin font,
+// and a system font for the language, after indexing the system's fonts.
+// The start page is drawn when both are done.
+func Run(cfg Config) {
+	trace := cfg.Trace
+	if trace == nil {
+		trace = func(string) {}
+	}
+	a := app.NewWithID(AppID)
+	if cfg.Icon != nil {
+		a.SetIcon(fyne.NewStaticResource("vpndoctor.png", cfg.Icon))
+	}
+	a.Settings().SetTheme(newTheme())
+	trace("app created")
+	fonts := preloadFonts()
+	win := newWindow(a)
+	// The page's background until the page itself is drawn: no text, so
+	// no font is needed yet.
+	win.SetContent(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)))
+	win.Show()
+	trace("window shown")
+	<-fonts
+	trace("fonts parsed")
+	shown := make(chan struct{})
+	w := buildWizard(a, win, cfg, fyne.Do, shown)
+	trace("start page built")
+	a.Lifecycle().SetOnStopped(w.Close)
+	a.Lifecycle().SetOnStarted(func() {
+		close(shown)
+		if cfg.OnStarted != nil {
+			cfg.OnStarted()
+		}
+	})
+	w.win.ShowAndRun() // paints the page now, then runs the event loop
+}
+
+// preloadFonts measures a text in each style the start page uses, off
+// Fyne's goroutine, so that Fyne parses and caches the fonts there; the
+// channel is closed when it has.
+func preloadFonts() <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer crash.Guard()
+		for _, s := range []fyne.TextStyle{{}, {Bold: true}} {
+			fyne.MeasureText("Aあ", theme.TextSize(), s)
+		}
+	}()
+	return done
+}
