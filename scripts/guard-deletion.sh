@@ -58,7 +58,7 @@ while IFS= read -r line; do
     continue
   fi
   total=$((total + 1))
-  if go test -count=1 -skip "$skip" "./$(dirname "$file")/" >"$work/.log" 2>&1; then
+  if go test -count=1 -failfast -skip "$skip" "./$(dirname "$file")/" >"$work/.log" 2>&1; then
     echo "LIVED    $file: $from"
   elif grep -q '^FAIL.*\[build failed\]\|^# ' "$work/.log"; then
     echo "NO BUILD $file: $from (the deletion does not compile; fix this list)"
