@@ -89,6 +89,7 @@ shard() {
   done
   flush
 }
+all=("${jobs[@]}")
 pids=()
 for ((s = 0; s < shards && s < ${#jobs[@]}; s++)); do
   shard "$s" &
@@ -100,4 +101,21 @@ for p in "${pids[@]}"; do
   if ! wait -n; then rc=1; kill "${pids[@]}" 2>/dev/null; break; fi
 done
 wait 2>/dev/null
+# A failure must repeat to count: the failed tests run again, alone, in one
+# process. A test that passes then failed on the machine's load, not on
+# the mutant: then every selected test runs once more, one at a time, and
+# that decides.
+if [ $rc -ne 0 ]; then
+  mapfile -t failed < <(cat "$tmp"/shard*.log 2>/dev/null | sed -n 's/^--- FAIL: \([^ /]*\).*/\1/p' | sort -u)
+  again=()
+  for j in "${jobs[@]}"; do
+    IFS=$'\t' read -r bin dir_ t <<<"$j"
+    for f in "${failed[@]}"; do [ "$t" = "$f" ] && again+=("$j"); done
+  done
+  if [ ${#again[@]} -gt 0 ]; then
+    jobs=("${again[@]}") shards=1
+    rm -f "$tmp"/shard*.log
+    shard 0 && { echo "$pkg: ${failed[*]} failed once, then passed: all again" >>"${MUTATION_LOG:-/dev/null}"; rm -f "$tmp"/shard*.log; jobs=("${all[@]}"); shard 0; exit $?; }
+  fi
+fi
 exit $rc

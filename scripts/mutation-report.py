@@ -1,19 +1,26 @@
 #!/usr/bin/env python3
-"""Summarises a gremlins JSON report: per file and in all, killed, lived,
+"""Summarises gremlins reports (JSON, or the log of a stopped run): per file and in all, killed, lived,
 not covered, timed out and not viable, and efficacy (killed / (killed +
 lived)); then every survivor."""
 import collections
 import json
+import re
 import sys
 
-d = json.load(open(sys.argv[1]))
 per = collections.defaultdict(collections.Counter)
 lived = []
-for f in d.get("files", []):
-    for m in f.get("mutations", []):
-        per[f["file_name"]][m["status"]] += 1
-        if m["status"] == "LIVED":
-            lived.append((f["file_name"], m["line"], m["column"], m["type"]))
+for arg in sys.argv[1:]:
+    if arg.endswith(".json"):
+        d = json.load(open(arg))
+        rows = [(m["status"], m["type"], f["file_name"], m["line"], m["column"]) for f in d.get("files", []) for m in f.get("mutations", [])]
+    else:
+        # gremlins' own log, for a run stopped before it wrote its report.
+        rows = [(m[1], m[2], m[3], int(m[4]), int(m[5])) for m in
+                (re.match(r"^\s*(KILLED|LIVED|NOT COVERED|TIMED OUT|NOT VIABLE)\s+(\S+) at (\S+):(\d+):(\d+)", ln) for ln in open(arg)) if m]
+    for status, kind, name, line, col in rows:
+        per[name][status] += 1
+        if status == "LIVED":
+            lived.append((name, line, col, kind))
 tot = collections.Counter()
 print(f"{'file':32} {'killed':>6} {'lived':>5} {'uncov':>5} {'t/o':>4} {'n/v':>4} efficacy")
 for name in sorted(per):
