@@ -95,11 +95,20 @@ for ((s = 0; s < shards && s < ${#jobs[@]}; s++)); do
   shard "$s" &
   pids+=($!)
 done
+# The first failing shard decides; the others are stopped (failfast).
+# Each shard is waited for by its pid: bash's `wait -n` answers 127, read
+# as a failure, for a shard that ended before it was called (that race
+# counted equivalent mutants as killed).
 rc=0
-for p in "${pids[@]}"; do
-  # The first failing shard decides; the others are stopped (failfast).
-  if ! wait -n; then rc=1; kill "${pids[@]}" 2>/dev/null; break; fi
+while [ ${#pids[@]} -gt 0 ] && [ $rc -eq 0 ]; do
+  for i in "${!pids[@]}"; do
+    kill -0 "${pids[i]}" 2>/dev/null && continue
+    wait "${pids[i]}" || rc=1
+    unset 'pids[i]'
+  done
+  [ $rc -eq 0 ] && [ ${#pids[@]} -gt 0 ] && sleep 0.2
 done
+[ ${#pids[@]} -gt 0 ] && kill "${pids[@]}" 2>/dev/null
 wait 2>/dev/null
 # A failure must repeat to count: the failed tests run again, alone, in one
 # process. A test that passes then failed on the machine's load, not on
