@@ -26,9 +26,10 @@ while [ $# -gt 0 ]; do
 done
 tmp=$(mktemp -d "${GOTMPDIR:-/tmp}/mutant.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# No vet, no DWARF, no optimisation of the mutated package: a quicker build, the
-# same behaviour.
-if ! "$real" test -c -vet=off -o "$tmp/pkg.test" -ldflags=-w -gcflags="$pkg=-N" ${tags:+-tags "$tags"} "$pkg" >"$tmp/build.log" 2>&1; then
+# No vet, no DWARF: a quicker build, the same code. (Not -gcflags=-N: the
+# unoptimised engine is slow enough to fail TestMillionEntryCRL's bound, so
+# every mutant that test runs would count as killed.)
+if ! "$real" test -c -vet=off -o "$tmp/pkg.test" -ldflags=-w ${tags:+-tags "$tags"} "$pkg" >"$tmp/build.log" 2>&1; then
   exit 2
 fi
 [ -x "$tmp/pkg.test" ] || exit 0 # no test files

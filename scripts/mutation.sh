@@ -72,6 +72,12 @@ if [ -z "${MUTATION_INDEX:-}" ]; then
     "$MUTATION_TESTS" index "$rel" "$shim/cover.test" "$MUTATION_INDEX/${rel//\//_}.json" "$skip" || exit 2
   done
 fi
+# The unmutated tree must pass the way each mutant is tested; otherwise
+# every mutant would count as killed.
+if ! (cd "$MUTATION_SRC" && PATH="$shim:$PATH" go test -timeout 10m -failfast ./checks); then
+  echo "mutation: the unmutated tree fails its tests as mutants are tested; fix that first" >&2
+  exit 2
+fi
 PATH="$shim:$PATH" $gremlins unleash --workers "${WORKERS:-2}" --timeout-coefficient 3 -o "$out" "${excludes[@]}" ./checks
 rc=$?
 [ -f "$out" ] && scripts/mutation-report.py "$out"
