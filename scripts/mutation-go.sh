@@ -26,9 +26,9 @@ while [ $# -gt 0 ]; do
 done
 tmp=$(mktemp -d "${GOTMPDIR:-/tmp}/mutant.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# No vet, no DWARF: a quicker build, the same code. (Not -gcflags=-N: the
-# unoptimised engine is slow enough to fail TestMillionEntryCRL's bound, so
-# every mutant that test runs would count as killed.)
+# No vet, no DWARF: a quicker build, the same code. (Not -gcflags=-N: an
+# unoptimised engine may fail the tests bounded by a deadline, a suspected
+# cause of equivalent mutants counted as killed.)
 if ! "$real" test -c -vet=off -o "$tmp/pkg.test" -ldflags=-w ${tags:+-tags "$tags"} "$pkg" >"$tmp/build.log" 2>&1; then
   exit 2
 fi
@@ -126,9 +126,9 @@ if [ $rc -ne 0 ]; then
     jobs=("${again[@]}") shards=1
     rm -f "$tmp"/shard*.log
     if shard 0; then
-      # Passed alone: the failure depended on the tests before it in the
-      # same process (TestMillionEntryCRL's heap bound does). Every
-      # selected test then runs alone, each in its own process.
+      # Passed alone: the failure may have depended on the tests before it
+      # in the same process (a heap bound such as TestMillionEntryCRL's).
+      # Every selected test then runs alone, each in its own process.
       echo "$pkg: ${failed[*]} failed once, then passed alone: each test alone" >>"${MUTATION_LOG:-/dev/null}"
       for j in "${all[@]}"; do
         jobs=("$j")
