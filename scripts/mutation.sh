@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 #   analyse authority chain judge primary publicroots   certificate, names, trust
 #   clock clock_coarse                                   the clock and its sources
 #   revocation crl fetch fetchpolicy                     OCSP, CRL, AIA and what may be fetched
-#   identity pins inspection                             who the gateway is: pins, interception
-#   device device_findings                               the device (client) certificate
+#   pins inspection                                      who the gateway is: pins, interception
+#   device device_findings device_revocation             the device (client) certificate
 #   probe_findings                                       the TLS step's findings
 #   pathbuild/*                                          path building (its own package and tests)
 # Not in the set: how the engine reaches servers and reads answers (probe*,
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 # plumbing (runner, api, model, shared, deadline, osverdict), the per-client
 # verdict table (clients/), and what renders or simulates (report/, guide/,
 # practice/, permissive/). Their tests exist; they are not measured here.
-ENGINE='analyse|authority|chain|judge|primary|publicroots|clock|clock_coarse|revocation|crl|fetch|fetchpolicy|identity|pins|inspection|device|device_findings|probe_findings|pathbuild/[a-z_]+'
+ENGINE='analyse|authority|chain|judge|primary|publicroots|clock|clock_coarse|revocation|crl|fetch|fetchpolicy|pins|device_revocation|inspection|device|device_findings|probe_findings|pathbuild/[a-z_]+'
 select=${MUTATE_FILES:-$ENGINE}
 
 gremlins=${GREMLINS:-"go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0"}
