@@ -114,7 +114,7 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 		product = make(chan *ProductInfo, 1)
 		go func() {
 			defer crash.Guard()
-			product <- r.identifyProduct(ctx)
+			product <- r.identifyProduct(ctx, sh)
 		}()
 	}
 	return func(rep *Report, findings []Finding) []Finding {

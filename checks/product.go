@@ -73,18 +73,16 @@ const maxLoginPage = 64 << 10
 // not followed: the address it points to is itself the clue). It sends no
 // credentials and its answer decides nothing about trust, so the
 // certificate is not checked here: the diagnosis judges it.
-func (r *run) identifyProduct(ctx context.Context) *ProductInfo {
+func (r *run) identifyProduct(ctx context.Context, sh *shared) *ProductInfo {
+	// After the gateway's own handshake, at the address it resolved to.
+	addrs, ok := sh.gatewayAddresses()
+	if !ok || len(addrs) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, fetchBudget)
 	defer cancel()
 	host := r.target.Host
-	addr := host
-	if net.ParseIP(host) == nil {
-		ips, err := r.opts.Resolver.LookupIPAddr(ctx, host)
-		if err != nil || len(ips) == 0 {
-			return nil
-		}
-		addr = ips[0].IP.String()
-	}
+	addr := addrs[0]
 	cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10}
 	if net.ParseIP(host) == nil {
 		cfg.ServerName = host

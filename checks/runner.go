@@ -174,6 +174,7 @@ func (r *run) diagnose(ctx context.Context, rep *Report, sh *shared) []Finding {
 	addrs, f := r.resolve(ctx)
 	rep.Addresses = addrs
 	if f != nil {
+		sh.reachedGateway(r, nil)
 		end(false, f.Detail)
 		return finishEarly(f, StepConnect, StepTLS, StepChain, StepTrust, StepRevocation)
 	}
@@ -194,6 +195,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 		waitClock()
 		return append(findings, *f)
 	}
+	defer sh.reachedGateway(r, addrs) // also when no handshake happened
 
 	end := r.start(StepConnect)
 	conn, f := r.connect(ctx, addrs)
@@ -207,6 +209,7 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 
 	end = r.start(StepTLS)
 	hs, tf := r.tlsStep(ctx, conn, addrs)
+	sh.reachedGateway(r, addrs)
 	rep.TLS = tlsInfo(hs)
 	if len(hs.peer) == 0 {
 		hs.closeOpen()

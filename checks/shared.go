@@ -25,6 +25,38 @@ type shared struct {
 	lateWG   sync.WaitGroup
 	lateMu   sync.Mutex
 	lateRuns []endpointRun
+	// The gateway's own first handshake: main is the run that signals it,
+	// gatewayCh is closed when it has ended (or could not happen), with
+	// the addresses the name resolved to. The product's look at the login
+	// page waits for it (product.go): on a healthy gateway it would only
+	// compete with the critical path for the CPU, and it needs no look-up
+	// of its own.
+	main         *run
+	gatewayOnce  sync.Once
+	gatewayCh    chan struct{}
+	gatewayAddrs []string
+}
+
+// reachedGateway records that the main run's first TLS step has ended
+// (addrs nil: the name did not resolve); only the first call counts.
+func (s *shared) reachedGateway(r *run, addrs []string) {
+	if r != s.main {
+		return // another endpoint's run, or another address of the name
+	}
+	s.gatewayOnce.Do(func() {
+		s.gatewayAddrs = addrs
+		close(s.gatewayCh)
+	})
+}
+
+// gatewayAddresses waits for reachedGateway, or the end of the diagnosis.
+func (s *shared) gatewayAddresses() ([]string, bool) {
+	select {
+	case <-s.gatewayCh:
+		return s.gatewayAddrs, true
+	case <-s.ctx.Done():
+		return nil, false
+	}
 }
 
 type loadedTrust struct {
@@ -34,7 +66,7 @@ type loadedTrust struct {
 
 // startShared starts the clock check and the trust store read.
 func (r *run) startShared(ctx context.Context) *shared {
-	s := &shared{ctx: ctx, clockCh: make(chan ClockInfo, 1), trustCh: make(chan loadedTrust, 1)}
+	s := &shared{ctx: ctx, clockCh: make(chan ClockInfo, 1), trustCh: make(chan loadedTrust, 1), main: r, gatewayCh: make(chan struct{})}
 	s.fallback = func() ClockInfo {
 		return ClockInfo{Server: r.opts.NTPServer, Local: r.opts.Now(), Error: "the diagnosis ended before the time server answered"}
 	}
