@@ -275,7 +275,7 @@ func (p *loginProbe) refusedConnection(li *LoginInfo, err error) bool {
 	asked := p.asked
 	p.mu.Unlock()
 	li.Error = err.Error()
-	if !asked || !(isAlert(err) || isHangup(err) || errors.Is(err, net.ErrClosed) || closedBeforeRequest(err)) {
+	if !asked || !(isAlert(err) || isHangup(err) || errors.Is(err, net.ErrClosed)) {
 		return false
 	}
 	li.CertRequested = true
@@ -290,15 +290,6 @@ func (p *loginProbe) refusedConnection(li *LoginInfo, err error) bool {
 	return true
 }
 
-// closedBeforeRequest: net/http's own error for a connection the server
-// closed before the request went out (its errServerClosedIdle is not
-// exported, so only its text identifies it). A new connection the gateway
-// closes right after the handshake meets this error instead of an EOF when
-// the transport's reader sees the close first: the same refusal.
-func closedBeforeRequest(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "server closed idle connection")
-}
-
 // tlsRefusalWords names how the connection ended.
 func tlsRefusalWords(err error) string {
 	var ae tls.AlertError
@@ -308,7 +299,7 @@ func tlsRefusalWords(err error) string {
 	case isAlert(err):
 		a, _ := remoteAlert(err) // typed (probe_errors.go), not the message
 		return "TLS alert " + alertName(a)
-	case isHangup(err), closedBeforeRequest(err):
+	case isHangup(err):
 		return "the gateway closed the connection right after the TLS handshake"
 	}
 	return err.Error()

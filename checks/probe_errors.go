@@ -93,7 +93,16 @@ func alertName(a uint8) string {
 // some servers do instead of sending an alert.
 func isHangup(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || closedBeforeRequest(err)
+}
+
+// closedBeforeRequest: net/http's own error for a connection the server
+// closed before the request went out (its errServerClosedIdle is not
+// exported, so only its text identifies it). A new connection the gateway
+// closes right after the handshake meets this error instead of an EOF when
+// the transport's reader sees the close first: the same refusal.
+func closedBeforeRequest(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "server closed idle connection")
 }
 
 // certParseFailure: crypto/tls reports a certificate it cannot parse only as
