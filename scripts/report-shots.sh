@@ -15,7 +15,7 @@ chrome() {
     --disable-component-update --disable-sync --no-first-run --disable-quic \
     --user-data-dir="$profile" --hide-scrollbars "$@" >/dev/null 2>&1
 }
-for scenario in ok expired clock_ahead missing_intermediate_aia client_cert; do
+for scenario in ${REPORT_SCENARIOS:-ok expired clock_ahead missing_intermediate_aia client_cert client_cert_revoked}; do
   for lang in ja en; do
     base="$out/$lang-$scenario"
     "$BIN" check --demo "$scenario" --lang "$lang" --os windows --redact --report "$base.html" >/dev/null || true
