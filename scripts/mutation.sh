@@ -29,7 +29,6 @@ cd "$(dirname "$0")/.."
 ENGINE='analyse|authority|chain|judge|primary|publicroots|clock|clock_coarse|revocation|crl|fetch|fetchpolicy|pins|device_revocation|inspection|device|device_findings|probe_findings|pathbuild/[a-z_]+'
 select=${MUTATE_FILES:-$ENGINE}
 
-gremlins=${GREMLINS:-"go run github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0"}
 out=${MUTATION_OUT:-/tmp/vpndoctor-mutation.json}
 
 excludes=(-E '_test\.go$')
@@ -45,11 +44,25 @@ done < <(find checks -name '*.go' ! -name '*_test.go' | sort)
 # a mutant as killed. scripts/mutation-go.sh runs each mutant's tests in
 # MUTATION_SHARDS processes at once (they mostly wait on servers).
 export VPNDOCTOR_MUTATION=1
+# Each mutant's decision (lines, tests, shard exit codes, failures) is kept
+# here after the run: a kill can be checked against its failing test.
+export MUTATION_LOG_DIR=${MUTATION_LOG_DIR:-/tmp/vpndoctor-mutation-logs.$(date -u +%Y%m%dT%H%M%S)}
+mkdir -p "$MUTATION_LOG_DIR"
+echo "mutation: per-mutant logs in $MUTATION_LOG_DIR" >&2
 export GOFLAGS="${GOFLAGS:-} -skip=^(TestOversizedAIA|TestOversizedCRL|TestSilentServerIsBounded|TestCancelEndsQuickly)\$"
 shim=$(mktemp -d)
 trap 'rm -rf "$shim"' EXIT
 export REAL_GO=${REAL_GO:-$(command -v go)}
 ln -s "$PWD/scripts/mutation-go.sh" "$shim/go"
+# gremlins is installed and run as a binary, never with `go run`: go run
+# puts $GOROOT/bin first on the PATH of the program it runs, so gremlins
+# found the real go, not the runner above. Every mutant then ran the
+# whole suite in one process, with vet, two at once, and a test that
+# fails under that load counted an equivalent mutant as killed.
+if [ -z "${GREMLINS:-}" ]; then
+  GOBIN=$shim/bin "$REAL_GO" install github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0 || exit 2
+  GREMLINS=$shim/bin/gremlins
+fi
 
 # Which tests run which line, from the unmutated tree: each mutant then runs
 # only the tests that execute its line (scripts/mutation-tests.py).
@@ -74,13 +87,29 @@ if [ -z "${MUTATION_INDEX:-}" ]; then
 fi
 # The unmutated tree must pass the way each mutant is tested; otherwise
 # every mutant would count as killed.
-if ! (cd "$MUTATION_SRC" && PATH="$shim:$PATH" go test -timeout 10m -failfast ./checks); then
+# (MUTATION_PRECHECK=0 skips this when an earlier run from the same tree,
+# with the same MUTATION_INDEX, already did it.)
+if [ "${MUTATION_PRECHECK:-1}" != 0 ] && ! (cd "$MUTATION_SRC" && PATH="$shim:$PATH" go test -timeout 10m -failfast ./checks); then
   echo "mutation: the unmutated tree fails its tests as mutants are tested; fix that first" >&2
   exit 2
 fi
-PATH="$shim:$PATH" $gremlins unleash --workers "${WORKERS:-2}" --timeout-coefficient 3 -o "$out" "${excludes[@]}" ./checks
+PATH="$shim:$PATH" "$GREMLINS" unleash --workers "${WORKERS:-2}" --timeout-coefficient 3 -o "$out" "${excludes[@]}" ./checks
 rc=$?
 [ -f "$out" ] && scripts/mutation-report.py "$out"
+# Every mutant tested must have gone through the runner (one log each,
+# besides the check of the unmutated tree above); fewer means gremlins
+# ran the real go and its numbers do not count.
+if [ -f "$out" ]; then
+  tested=$(python3 -c 'import json,sys; print(sum(1 for f in json.load(open(sys.argv[1]))["files"] for m in f["mutations"] if m["status"] in ("KILLED","LIVED","NOT VIABLE","TIMED OUT")))' "$out")
+  logs=$(($(find "$MUTATION_LOG_DIR" -name 'mutant.*.log' | wc -l) - 1))
+  echo "mutation: $tested mutants tested, $logs runner logs" >&2
+  errors=$(grep -l 'runner error' "$MUTATION_LOG_DIR"/mutant.*.log | wc -l)
+  [ "$errors" -eq 0 ] || echo "mutation: $errors mutants met a runner error (counted as lived): see runner error in $MUTATION_LOG_DIR" >&2
+  if [ "$logs" -lt "$tested" ] || [ "$errors" -gt 0 ]; then
+    echo "mutation: gremlins did not run every mutant through scripts/mutation-go.sh: the numbers above do not count" >&2
+    rc=2
+  fi
+fi
 if [ -z "${MUTATE_FILES:-}" ] || [ -n "${GUARDS:-}" ]; then
   scripts/guard-deletion.sh || rc=1
 fi
