@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"math/big"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -283,3 +284,44 @@ func TestReadBodySizes(t *testing.T) {
 type errReader struct{}
 
 func (errReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
+
+// A body announced at exactly the limit is still read into one buffer of
+// its size: a 32 MiB CRL at the cap must not cost the pieces and the join
+// (about three times its size). Measured in bytes allocated.
+func TestReadBodyAnnouncedAtTheLimitAllocatesOnce(t *testing.T) {
+	const limit = 4 << 20
+	body := bytes.Repeat([]byte{'x'}, limit)
+	for _, announced := range []int64{limit - 1, limit} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		got, err := readBody(bytes.NewReader(body[:announced]), announced, limit)
+		runtime.ReadMemStats(&after)
+		if err != nil || len(got) != int(announced) {
+			t.Fatalf("announced %d: %d bytes, %v", announced, len(got), err)
+		}
+		// One buffer (announced+1) and one 32 KiB piece for the rest; the
+		// pieces and their join would be about 3 × 4 MiB.
+		if spent := after.TotalAlloc - before.TotalAlloc; spent > uint64(announced)*5/4 {
+			t.Errorf("announced %d: %d bytes allocated, want at most 1.25 × the body", announced, spent)
+		}
+	}
+}
+
+// A body that fills exactly one piece (32 KiB, an OCSP answer or a small
+// CRL) is returned as that piece: no empty piece after it, no join. It
+// costs one allocation more than a shorter body (the next, empty read).
+func TestReadPiecesOnePieceIsNotJoined(t *testing.T) {
+	allocs := func(n int) float64 {
+		body := bytes.Repeat([]byte{'x'}, n)
+		return testing.AllocsPerRun(50, func() {
+			if got, err := readPieces(bytes.NewReader(body)); err != nil || len(got) != n {
+				t.Fatalf("%d bytes: got %d, %v", n, len(got), err)
+			}
+		})
+	}
+	short, full := allocs(20<<10), allocs(32<<10)
+	if full > short+1 {
+		t.Errorf("a body of exactly one piece: %.0f allocations, a shorter one %.0f; want at most one more", full, short)
+	}
+}

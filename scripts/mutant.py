@@ -7,7 +7,7 @@ survivor without a whole gremlins run:
 Each argument is FILE:LINE:COL:TYPE as gremlins reports it (FILE relative
 to checks/, or to the module root). The mutation is applied to a copy of
 the module, the package's tests run (VPNDOCTOR_MUTATION=1), and KILLED or
-LIVED is printed."""
+LIVED is printed. MUTANT_RUN=REGEX runs only the matching tests."""
 import os
 import re
 import shutil
@@ -47,7 +47,9 @@ for arg in sys.argv[1:]:
         open(os.path.join(work, f), "w").write("\n".join(src))
         pkg = "./" + os.path.dirname(f)
         env = dict(os.environ, VPNDOCTOR_MUTATION="1")
-        r = subprocess.run(["go", "test", "-count=1", "-failfast", "-skip", skip, pkg], cwd=work, env=env, capture_output=True, text=True)
+        # MUTANT_RUN=regex runs only those tests (a new test that should kill it).
+        run = ["-run", os.environ["MUTANT_RUN"]] if os.environ.get("MUTANT_RUN") else []
+        r = subprocess.run(["go", "test", "-count=1", "-failfast", "-vet=off", "-skip", skip, *run, pkg], cwd=work, env=env, capture_output=True, text=True)
         if r.returncode == 0:
             status = "LIVED"
         elif "[build failed]" in r.stdout or "[setup failed]" in r.stdout:
