@@ -59,6 +59,8 @@ func TestJudgeCRLBoundaries(t *testing.T) {
 		{"no next update", func() *crlDoc { d := fresh(); d.nextUpdate = time.Time{}; return d }, ca.cert, now.AddDate(5, 0, 0), false, ""},
 		{"dated at the slack's end", func() *crlDoc { return unitCRL(t, ca, now.Add(maxClockSlack), now.Add(time.Hour), nil) }, ca.cert, now, false, ""},
 		{"dated beyond the slack", func() *crlDoc { return unitCRL(t, ca, now.Add(maxClockSlack+time.Second), now.Add(time.Hour), nil) }, ca.cert, now, false, "future"},
+		{"dated four minutes ahead (a drifting clock)", func() *crlDoc { return unitCRL(t, ca, now.Add(4*time.Minute), now.Add(time.Hour), nil) }, ca.cert, now, false, ""},
+		{"dated six minutes ahead", func() *crlDoc { return unitCRL(t, ca, now.Add(6*time.Minute), now.Add(time.Hour), nil) }, ca.cert, now, false, "future"},
 		{"no key identifier in the CRL", func() *crlDoc { d := fresh(); d.aki = nil; return d }, ca.cert, now, false, ""},
 		{"no key identifier in the issuer", fresh, &noSKI, now, false, ""},
 		{"another key identifier", func() *crlDoc { d := fresh(); d.aki = []byte{1, 2, 3}; return d }, ca.cert, now, false, "another key"},

@@ -22,6 +22,10 @@ func TestOCSPFreshBoundaries(t *testing.T) {
 	}{
 		{"fresh", now.Add(-time.Hour), now.Add(time.Hour), ""},
 		{"dated at the slack's end", now.Add(maxClockSlack), now.Add(time.Hour), ""},
+		// A responder whose clock is four minutes ahead is still believed
+		// (the slack in minutes, not only relative to the constant).
+		{"dated four minutes ahead", now.Add(4 * time.Minute), now.Add(time.Hour), ""},
+		{"dated six minutes ahead", now.Add(6 * time.Minute), now.Add(time.Hour), "future"},
 		{"dated beyond the slack", now.Add(maxClockSlack + time.Second), now.Add(time.Hour), "future"},
 		{"due exactly now", now.Add(-time.Hour), now, ""},
 		{"due a second ago", now.Add(-time.Hour), now.Add(-time.Second), "stale (next update was due"},
