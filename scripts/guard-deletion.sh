@@ -64,7 +64,8 @@ while IFS= read -r line; do
     echo "NO BUILD $file: $from (the deletion does not compile; fix this list)"
     total=$((total - 1))
   else
-    echo "KILLED   $file: $from"
+    # The failing tests, to check that the guard's own tests noticed.
+    echo "KILLED   $file: $from (by $(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$work/.log" | head -3 | tr '\n' ' '))"
     killed=$((killed + 1))
   fi
   cp "$work/.orig" "$file"
