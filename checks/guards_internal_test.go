@@ -158,6 +158,10 @@ func TestGuardClockWarningThreshold(t *testing.T) {
 		{skewWarn + time.Second, true},
 		{-skewWarn - time.Second, true},
 		{time.Hour, true},
+		// The threshold in minutes, not only relative to the constant.
+		{4 * time.Minute, false},
+		{-4 * time.Minute, false},
+		{6 * time.Minute, true},
 	} {
 		clock := ClockInfo{Known: true, Local: guardTime, True: guardTime.Add(tc.offset), OffsetMS: tc.offset.Milliseconds(), Server: "ntp.test"}
 		fs := checkValidity(links, clock)
