@@ -329,3 +329,28 @@ func TestClockEvidenceSign(t *testing.T) {
 		t.Errorf("evidence %v", f.Evidence)
 	}
 }
+
+// role names a certificate by its place: the first is the leaf, the last
+// is the root only when it signed itself, anything else is an
+// intermediate (a self-signed certificate in the middle too).
+func TestRoleRows(t *testing.T) {
+	root, inter, leaf := unitChain(t)
+	tests := []struct {
+		i, n int
+		c    *x509.Certificate
+		want string
+	}{
+		{0, 3, leaf, "leaf"},
+		{0, 1, root, "leaf"},
+		{1, 3, inter, "intermediate"},
+		{2, 3, root, "root"},
+		{1, 2, root, "root"},
+		{1, 3, root, "intermediate"},
+		{2, 3, inter, "intermediate"},
+	}
+	for _, tc := range tests {
+		if got := role(tc.i, tc.n, tc.c); got != tc.want {
+			t.Errorf("role(%d, %d, %q) = %q, want %q", tc.i, tc.n, tc.c.Subject.CommonName, got, tc.want)
+		}
+	}
+}
