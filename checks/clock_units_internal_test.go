@@ -29,6 +29,10 @@ func TestConsensusRows(t *testing.T) {
 		{"one answer", ans(5 * s), "a", ""},
 		{"two agree at the limit", ans(0, ntpAgree), "ab", ""},
 		{"two just beyond the limit", ans(0, ntpAgree+time.Millisecond), "", "disagree"},
+		// The limit in seconds, not only relative to the constant: real
+		// servers agree within milliseconds, a wrong one is off by more.
+		{"two 1.5 s apart agree", ans(0, 1500*time.Millisecond), "ab", ""},
+		{"two 3 s apart disagree", ans(0, 3*s), "", "disagree"},
 		{"two of three, sorted by offset", ans(10*s, -60*s, 9*s), "ca", ""},
 		{"half is no majority", ans(0, s, 60*s, 61*s), "", "disagree"},
 		{"three of four", ans(0, s, 60*s, 2*s), "abd", ""},
@@ -71,6 +75,9 @@ func TestImplausibleRows(t *testing.T) {
 		{lo.Add(plausibleSpan), ""},
 		{lo.Add(plausibleSpan + time.Second), "decades ahead"},
 		{lo.AddDate(1, 0, 0), ""},
+		// The span in years: 19 years on is plausible, 21 is not.
+		{lo.AddDate(19, 0, 0), ""},
+		{lo.AddDate(21, 0, 0), "decades ahead"},
 	} {
 		got := r.implausible(tc.t)
 		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
