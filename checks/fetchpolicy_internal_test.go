@@ -97,6 +97,11 @@ func TestFetchBudget(t *testing.T) {
 
 	r := &run{opts: withDefaults(Options{}), timings: map[string]int64{}}
 	r.policy().setGateway(net.ParseIP("127.0.0.1"))
+	// The whole budget holds one CRL at its cap plus a chain's
+	// certificates and OCSP answers, eight at theirs.
+	if left := r.policy().budgetLeft(); left < maxCRLDownload+8*maxCertDownload {
+		t.Errorf("a new diagnosis may download %d bytes, want room for a CRL and 8 certificates at their caps", left)
+	}
 	if data, err := r.fetch(context.Background(), "GET", u, "", nil, maxCertDownload); err != nil || len(data) != 100 {
 		t.Fatalf("fetch within budget: %d bytes, %v", len(data), err)
 	}
