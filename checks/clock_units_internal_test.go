@@ -1,9 +1,14 @@
 package checks
 
 import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/ocsp"
 )
 
 // Table tests over clock.go's pure parts: the consensus of time servers,
@@ -141,5 +146,38 @@ func TestNTPFindingRows(t *testing.T) {
 	}
 	if clockSourceName("other") != "other" {
 		t.Error("an unknown source is named as it is")
+	}
+}
+
+// A stapled OCSP answer dated more than a week after this computer's clock
+// proves the clock behind and gives the time; one dated a few days ahead
+// is as likely the responder's mistake and proves nothing. The answer is
+// signed in the test by the leaf's issuer.
+func TestSettleClockStapledOCSPWeek(t *testing.T) {
+	ca := guardRoot(t, "Staple Root", nil)
+	leaf := guardLeaf(t, ca, nil)
+	local := guardTime
+	for _, tc := range []struct {
+		ahead time.Duration
+		known bool
+	}{
+		{-24 * time.Hour, false},
+		{6 * 24 * time.Hour, false},
+		{7*24*time.Hour - time.Second, false},
+		{8 * 24 * time.Hour, true},
+		{3 * 365 * 24 * time.Hour, true},
+	} {
+		this := local.Add(tc.ahead)
+		der, err := ocsp.CreateResponse(ca.cert, ca.cert, ocsp.Response{Status: ocsp.Good, SerialNumber: leaf.SerialNumber,
+			ThisUpdate: this, NextUpdate: this.Add(24 * time.Hour)}, ca.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &run{opts: Options{Now: func() time.Time { return local }}}
+		hs := handshakeResult{state: tls.ConnectionState{OCSPResponse: der}, peer: []*x509.Certificate{leaf, ca.cert}}
+		ci := r.settleClock(context.Background(), ClockInfo{}, "", hs)
+		if ci.Known != tc.known || (tc.known && (ci.Source != ClockOCSP || !ci.True.Equal(this.Truncate(time.Second)))) {
+			t.Errorf("staple dated %s ahead: known %t, source %q, true %s; want known %t", tc.ahead, ci.Known, ci.Source, ci.True, tc.known)
+		}
 	}
 }
