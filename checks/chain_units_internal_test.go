@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/pem"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
@@ -91,5 +93,52 @@ func TestFromBuiltMarksFirstDistrusted(t *testing.T) {
 		intermediates: []StoreCert{{DER: inter.Raw, Origin: "CA store"}}}, nil)
 	if len(paths) == 0 || paths[0].end != endTrusted || len(paths[0].links) != 3 || res.Exhausted {
 		t.Errorf("unparsed intermediate: %+v", paths)
+	}
+}
+
+// ParseCertificates reads a PEM file (a --ca-file) in order, passes over
+// what is not a certificate (a key), names the certificate that does not
+// parse by its place, and refuses a file with no certificate at all.
+func TestParseCertificatesPEM(t *testing.T) {
+	root := guardRoot(t, "PEM Root", nil)
+	leaf := guardLeaf(t, root, nil)
+	keyDER, err := x509.MarshalECPrivateKey(root.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := func(typ string, b []byte) string { return string(pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b})) }
+	cert := func(c *x509.Certificate) string { return block("CERTIFICATE", c.Raw) }
+	key := block("EC PRIVATE KEY", keyDER)
+	bad := block("CERTIFICATE", []byte{0x30, 0x03, 0x02, 0x01, 0x01})
+	tests := []struct {
+		name string
+		data string
+		want []*x509.Certificate
+		err  string
+	}{
+		{"two certificates after a key", "a bundle\n" + key + cert(leaf) + cert(root.cert), []*x509.Certificate{leaf, root.cert}, ""},
+		{"one certificate", cert(root.cert), []*x509.Certificate{root.cert}, ""},
+		{"the second does not parse", cert(leaf) + bad + cert(root.cert), nil, "certificate 2 cannot be read"},
+		{"the first does not parse", bad, nil, "certificate 1 cannot be read"},
+		{"only a key", key, nil, "no certificate in the PEM data"},
+		{"DER, not PEM", string(leaf.Raw) + string(root.cert.Raw), []*x509.Certificate{leaf, root.cert}, ""},
+	}
+	for _, tc := range tests {
+		got, err := ParseCertificates([]byte(tc.data))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: %d certificates, %v; want %q", tc.name, len(got), err, tc.err)
+			}
+			continue
+		}
+		if err != nil || len(got) != len(tc.want) {
+			t.Errorf("%s: %d certificates, %v; want %d", tc.name, len(got), err, len(tc.want))
+			continue
+		}
+		for i := range got {
+			if !got[i].Equal(tc.want[i]) {
+				t.Errorf("%s: certificate %d is %q, want %q", tc.name, i, got[i].Subject.CommonName, tc.want[i].Subject.CommonName)
+			}
+		}
 	}
 }
