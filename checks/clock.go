@@ -42,17 +42,25 @@ var releaseFloor = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 // buildTime is when this program was built (the VCS commit time Go stamps
 // into release builds), or releaseFloor.
 var buildTime = sync.OnceValue(func() time.Time {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.time" {
-				if t, err := time.Parse(time.RFC3339, s.Value); err == nil && t.After(releaseFloor) {
-					return t
-				}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return releaseFloor
+	}
+	return vcsTime(bi.Settings)
+})
+
+// vcsTime reads the commit time from the build settings (apart from
+// buildTime: a test binary carries no VCS settings, a test gives them).
+func vcsTime(settings []debug.BuildSetting) time.Time {
+	for _, s := range settings {
+		if s.Key == "vcs.time" {
+			if t, err := time.Parse(time.RFC3339, s.Value); err == nil && t.After(releaseFloor) {
+				return t
 			}
 		}
 	}
 	return releaseFloor
-})
+}
 
 // earliest is the earliest true time an answer may claim.
 func (r *run) earliest() time.Time {

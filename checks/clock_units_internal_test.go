@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,35 @@ func TestSettleClockStapledOCSPWeek(t *testing.T) {
 		ci := r.settleClock(context.Background(), ClockInfo{}, "", hs)
 		if ci.Known != tc.known || (tc.known && (ci.Source != ClockOCSP || !ci.True.Equal(this.Truncate(time.Second)))) {
 			t.Errorf("staple dated %s ahead: known %t, source %q, true %s; want known %t", tc.ahead, ci.Known, ci.Source, ci.True, tc.known)
+		}
+	}
+}
+
+// The commit time stamped into a release build is the earliest plausible
+// time; anything else in the settings, an unreadable time or one before
+// the release floor, is not.
+func TestVCSTime(t *testing.T) {
+	commit := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	set := func(kv ...string) []debug.BuildSetting {
+		var out []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		settings []debug.BuildSetting
+		want     time.Time
+	}{
+		{"a release build", set("-compiler", "gc", "vcs.revision", "abc", "vcs.time", "2026-11-30T12:00:00Z"), commit},
+		{"a test binary", set("-compiler", "gc", "CGO_ENABLED", "0"), releaseFloor},
+		{"a time under another key", set("vcs.other", "2026-11-30T12:00:00Z"), releaseFloor},
+		{"unreadable", set("vcs.time", "yesterday"), releaseFloor},
+		{"before the floor", set("vcs.time", "2020-01-01T00:00:00Z"), releaseFloor},
+	} {
+		if got := vcsTime(tc.settings); !got.Equal(tc.want) {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
 }
