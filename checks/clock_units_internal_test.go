@@ -108,6 +108,10 @@ func TestHostShaped(t *testing.T) {
 	for s, want := range map[string]bool{
 		"ntp.example": true, "10.0.0.1": true, "[::1]:123": true, "localhost": true, "localhost:123": true,
 		"hierarchy": false, "(NT5DS)": false, "a.b/c": false, "ntp_1.example-x:123": true, "::1": true, "x y.z": false,
+		// Each end of the letter and digit ranges, and the character just
+		// outside each.
+		"09az.AZ.example": true, "a/.example": false, "a:.example": false, "a`.example": false,
+		"a{.example": false, "a@.example": false, "a[.example": false,
 	} {
 		if hostShaped(s) != want {
 			t.Errorf("hostShaped(%q) = %t", s, !want)
