@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/binary"
+	"net"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -214,4 +217,97 @@ func TestVCSTime(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
+}
+
+// checkClock against time servers on loopback (unitNTP): the clock step
+// passes or reports a problem by the offset, its note gives this
+// computer's offset with its sign, and the precision is the spread of the
+// servers that agreed, or half the round trip.
+func TestCheckClockStepAndPrecision(t *testing.T) {
+	t0 := time.Now()
+	trueNow := func() time.Time { return guardTime.Add(time.Since(t0)) }
+	for _, tc := range []struct {
+		name    string
+		servers []time.Duration // each server's clock against the true time
+		hold    time.Duration   // how long the servers hold each answer
+		state   StepState
+		sign    string // of this computer's offset in the step's note
+		minPrec int64  // ms
+		maxPrec int64
+	}{
+		{"a second apart, this clock right", []time.Duration{0, time.Second}, 0, StepPassed, "-", 900, 1300},
+		{"both ten minutes ahead: this clock is behind", []time.Duration{10 * time.Minute, 10 * time.Minute}, 0, StepProblem, "-", 1, 300},
+		{"both ten minutes behind: this clock is ahead", []time.Duration{-10 * time.Minute, -10 * time.Minute}, 0, StepProblem, "+", 1, 300},
+		// A round trip of 400 ms: the precision is half of it.
+		{"a slow round trip", []time.Duration{0}, 400 * time.Millisecond, StepPassed, "", 150, 350},
+	} {
+		var names []string
+		for _, off := range tc.servers {
+			names = append(names, unitNTP(t, func() time.Time { return trueNow().Add(off) }, tc.hold))
+		}
+		var last Event
+		var mu sync.Mutex
+		r := &run{opts: withDefaults(Options{NTPServer: strings.Join(names, " "), Now: trueNow, OnEvent: func(e Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			if e.Step == StepClock && e.State != StepRunning {
+				last = e
+			}
+		}}), timings: map[string]int64{}}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		ci := r.checkClock(ctx)
+		cancel()
+		mu.Lock()
+		ev := last
+		mu.Unlock()
+		if !ci.Known || ci.Source != ClockNTP {
+			t.Fatalf("%s: clock %+v", tc.name, ci)
+		}
+		if ev.State != tc.state || !strings.HasPrefix(ev.Note, tc.sign) {
+			t.Errorf("%s: step %s %q, want %s with sign %q", tc.name, ev.State, ev.Note, tc.state, tc.sign)
+		}
+		if ci.PrecisionMS < tc.minPrec || ci.PrecisionMS > tc.maxPrec {
+			t.Errorf("%s: precision %d ms, want %d to %d", tc.name, ci.PrecisionMS, tc.minPrec, tc.maxPrec)
+		}
+	}
+}
+
+// unitNTP is a time server on loopback whose clock is now(). It holds
+// each answer for hold and stamps receive and transmit at the moment it
+// answers, so the client sees a round trip of hold.
+func unitNTP(t *testing.T, now func() time.Time, hold time.Duration) string {
+	t.Helper()
+	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	stamp := func(tm time.Time) uint64 {
+		return uint64(tm.Unix()+2208988800)<<32 | uint64(tm.Nanosecond())<<32/uint64(time.Second)
+	}
+	go func() {
+		buf := make([]byte, 512)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			if n < 48 {
+				continue
+			}
+			time.Sleep(hold)
+			ts := stamp(now())
+			r := make([]byte, 48)
+			r[0] = 4<<3 | 4 // leap 0, version 4, server
+			r[1] = 2        // stratum 2
+			r[2], r[3] = 4, 0xec
+			copy(r[12:16], []byte{192, 0, 2, 123})
+			binary.BigEndian.PutUint64(r[16:], ts)
+			copy(r[24:32], buf[40:48])
+			binary.BigEndian.PutUint64(r[32:], ts)
+			binary.BigEndian.PutUint64(r[40:], ts)
+			pc.WriteTo(r, from)
+		}
+	}()
+	return pc.LocalAddr().String()
 }
