@@ -42,6 +42,9 @@ func TestConsensusRows(t *testing.T) {
 		// servers agree within milliseconds, a wrong one is off by more.
 		{"two 1.5 s apart agree", ans(0, 1500*time.Millisecond), "ab", ""},
 		{"two 3 s apart disagree", ans(0, 3*s), "", "disagree"},
+		// Two majorities of three: the group of the first server asked
+		// (the configured ones come before the public pool) is believed.
+		{"a tie goes to the first server's group", ans(0, 2*s, 2500*time.Millisecond, 4500*time.Millisecond), "abc", ""},
 		{"two of three, sorted by offset", ans(10*s, -60*s, 9*s), "ca", ""},
 		{"half is no majority", ans(0, s, 60*s, 61*s), "", "disagree"},
 		{"three of four", ans(0, s, 60*s, 2*s), "abd", ""},
