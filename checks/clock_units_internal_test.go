@@ -150,7 +150,8 @@ func TestNTPFindingRows(t *testing.T) {
 			}
 			continue
 		}
-		if len(fs) != 1 || fs[0].ID != NTPUnavailable || fs[0].Severity != Info || !strings.Contains(fs[0].Detail, tc.in) ||
+		// Cert -1: the finding is about the clock, not a certificate.
+		if len(fs) != 1 || fs[0].ID != NTPUnavailable || fs[0].Severity != Info || fs[0].Cert != -1 || !strings.Contains(fs[0].Detail, tc.in) ||
 			!strings.Contains(fs[0].Detail, "ntp.example gave no usable answer (timeout)") || fs[0].Evidence[EvNTPServer] != "ntp.example" || fs[0].Evidence[EvError] != "timeout" {
 			t.Errorf("%s: %+v", tc.name, fs)
 		}
