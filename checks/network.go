@@ -99,7 +99,9 @@ func sniffProtocol(b []byte) string {
 	case strings.HasPrefix(s, "* OK"):
 		return "IMAP"
 	}
-	return "unknown"
+	// Unknown: no name at all, rather than "unknown", which the
+	// headline would print as the protocol spoken.
+	return ""
 }
 
 func printable(b []byte) string {

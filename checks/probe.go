@@ -143,9 +143,11 @@ func (r *run) modernFailure(ctx context.Context, hs handshakeResult) *Finding {
 	var rh tls.RecordHeaderError
 	if errors.As(hs.err, &rh) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server answered with %q, which is not TLS", printable(rh.RecordHeader[:])), -1)
+			fmt.Sprintf("the server answered with %q, which is not TLS", rh.RecordHeader[:]), -1)
 		f.Evidence[EvPeek] = printable(rh.RecordHeader[:])
-		f.Evidence[EvProtocol] = sniffProtocol(rh.RecordHeader[:])
+		if p := sniffProtocol(rh.RecordHeader[:]); p != "" {
+			f.Evidence[EvProtocol] = p
+		}
 		return &f
 	}
 	if isTimeout(hs.err) || ctx.Err() != nil {
