@@ -1,11 +1,14 @@
 package checks
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -162,4 +165,16 @@ func tlsVersionName(v uint16) string {
 		return ""
 	}
 	return fmt.Sprintf("0x%04x", v)
+}
+
+// maxAnswerHead bounds the status line and headers of an HTTP answer the
+// engine reads by hand (the gateway's Date, the captive-portal probe, the
+// product look-up). http.ReadResponse alone reads headers without end: a
+// gateway sending them forever grew the heap by 90 MiB in 2 s.
+const maxAnswerHead = 64 << 10
+
+// readAnswer reads the answer to req from conn, at most limit bytes of it
+// in all, head and body; past the limit the answer simply ends there.
+func readAnswer(conn io.Reader, req *http.Request, limit int64) (*http.Response, error) {
+	return http.ReadResponse(bufio.NewReaderSize(io.LimitReader(conn, limit), 4096), req)
 }
