@@ -514,4 +514,23 @@ func TestHostileSideRequests(t *testing.T) {
 		opts.PlainHTTPPort, _ = strconv.Atoi(port)
 		hostileCheck(t, addr, opts, checks.HostnameMismatch, 0)
 	})
+	t.Run("sign-in page that never answers", func(t *testing.T) {
+		// The gateway's AnyConnect answer names a single sign-on page
+		// (an endpoint the engine then checks) that accepts and is silent.
+		silent := rawServer(t, func(c net.Conn, done <-chan struct{}) { <-done })
+		body := `<?xml version="1.0" encoding="UTF-8"?><config-auth client="vpn" type="auth-request"><auth id="main">` +
+			`<sso-v2-login>https://` + silent + `/saml</sso-v2-login></auth></config-auth>`
+		addr, root := hostileGateway(t, nil, func(tc *tls.Conn, br *bufio.Reader, done <-chan struct{}) {
+			for readRequestHead(br) {
+				fmt.Fprintf(tc, "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nX-Transcend-Version: 1\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+			}
+		})
+		// The gateway is fine; the sign-in page's silence is a warning on
+		// its own line, and holds the report no longer than the deadline.
+		res := hostileCheck(t, addr, hostileOpts(root), checks.OK, 0)
+		eps := res.rep.Endpoints
+		if len(eps) != 2 || eps[1].Role != checks.EndpointIdP || eps[1].Primary != checks.Timeout {
+			t.Errorf("endpoints %+v, want the sign-in page's line with timeout", eps)
+		}
+	})
 }
