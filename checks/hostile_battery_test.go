@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/guide"
 	"github.com/vpndoctor/vpndoctor/checks/practice"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 )
 
 // The hostile battery: a server misbehaving at each stage a diagnosis
@@ -131,6 +133,24 @@ func TestHostileTLSWire(t *testing.T) {
 			}
 			<-done
 		}, checks.NotTLS},
+		{"refuses crypto/tls, then an endless certificate message to the permissive probe", func(c net.Conn, done <-chan struct{}) {
+			hello, err := readRecord(c)
+			if err != nil {
+				return
+			}
+			if bytes.Contains(hello, []byte{0x00, 0x2b}) && bytes.Contains(hello, []byte{0x03, 0x04}) {
+				c.Write(record(21, []byte{2, 40})) // crypto/tls offers TLS 1.3: handshake_failure
+				return
+			}
+			c.Write(record(22, serverHello12()))
+			c.Write(record(22, handshakeMsg(11, 0xffffff, make([]byte, 16<<10-4))))
+			filler := record(22, make([]byte, 16<<10))
+			for {
+				if _, err := c.Write(filler); err != nil {
+					return
+				}
+			}
+		}, checks.ChainTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			hostileCheck(t, rawServer(t, tc.h), hostileOpts(), tc.want, 0)
@@ -224,6 +244,20 @@ func TestHostileCertificates(t *testing.T) {
 			chain = append(chain, one)
 		}
 		hostileCheck(t, tlsGateway(t, chain, key), hostileOpts(root), checks.ChainTooLarge, 0)
+	})
+	t.Run("700 unrelated certificates within what TLS reads", func(t *testing.T) {
+		leaf, key := leafWith(t, nil)
+		chain := [][]byte{leaf}
+		for i := 0; i < 700; i++ {
+			chain = append(chain, small(t))
+		}
+		res := hostileCheck(t, tlsGateway(t, chain, key), hostileOpts(root), checks.ChainTooLarge, 0)
+		var text bytes.Buffer
+		report.WriteText(&text, res.rep, report.View{Lang: guide.En, OS: guide.Linux})
+		if text.Len() > 64<<10 {
+			t.Errorf("the text report is %d KiB", text.Len()>>10)
+		}
+		t.Logf("text report %d bytes, %d candidate paths", text.Len(), len(res.rep.CandidatePaths))
 	})
 	t.Run("100,000 names", func(t *testing.T) {
 		leaf, key := leafWith(t, names(100000))

@@ -196,6 +196,12 @@ func (r *run) secondChance(ctx context.Context, addr string, first handshakeResu
 	hs := fromPermissive(res, first.err)
 	hs.probeErr = probeErr
 	if len(res.Certificates) == 0 {
+		if n, ok := oversizedMessage(errors.New(res.Error)); ok && res.ServerHello && n > openSSLCertListMax {
+			// The permissive probe stops at 64 KiB; past what OpenSSL-based
+			// clients read (100 KiB) the size is the cause, not the
+			// versions, as with crypto/tls (modernFailure).
+			return hs, chainTooLarge(n, errors.New(res.Error))
+		}
 		return hs, noChain(first, res, probeErr)
 	}
 	certs, perr := parseServerCerts(res.Certificates)
