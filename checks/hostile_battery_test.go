@@ -568,3 +568,29 @@ func TestHostileSideRequests(t *testing.T) {
 		}
 	})
 }
+
+// A gateway asking for a device certificate from 1,500 CAs (what fits in a
+// CertificateRequest): the diagnosis and the text report stay small.
+func TestHostileCertificateRequest(t *testing.T) {
+	rootKey := hkey()
+	root := hostileCert(t, "Hostile Battery Root", rootKey.Public(), "Hostile Battery Root", rootKey, true, nil)
+	lk := hkey()
+	leaf := hostileCert(t, "127.0.0.1", lk.Public(), root.Subject.CommonName, rootKey, false, nil)
+	cas := x509.NewCertPool()
+	caKey := hkey()
+	for i := 0; i < 1500; i++ {
+		cas.AddCert(hostileCert(t, fmt.Sprintf("CA %d", i), caKey.Public(), "x", caKey, true, nil))
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leaf.Raw}, PrivateKey: lk}},
+		ClientAuth: tls.RequireAnyClientCert, ClientCAs: cas})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := hostileCheck(t, serveHandshakes(t, ln), hostileOpts(root), checks.ClientCertRequired, 0)
+	var text bytes.Buffer
+	report.WriteText(&text, res.rep, report.View{Lang: guide.En, OS: guide.Linux})
+	t.Logf("%d accepted CAs; text report %d bytes", len(res.rep.TLS.AcceptedCAs), text.Len())
+	if text.Len() > 32<<10 {
+		t.Errorf("the text report is %d KiB", text.Len()>>10)
+	}
+}
