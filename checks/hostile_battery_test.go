@@ -499,6 +499,14 @@ func TestHostileTimeServer(t *testing.T) {
 		{"garbage", func(t *testing.T) string { return ntpAt(t, 0, practice.NTPGarbage) }, checks.OK},
 		{"kiss of death", func(t *testing.T) string { return ntpAt(t, 0, practice.NTPKissOfDeath) }, checks.OK},
 		{"the year 2100", func(t *testing.T) string { return ntpAt(t, 74*year, practice.NTPGood) }, checks.OK},
+		{"silence", func(t *testing.T) string {
+			pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { pc.Close() })
+			return pc.LocalAddr().String() // read by no one, answered never
+		}, checks.OK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, root := hostileGateway(t, nil, nil)
@@ -506,6 +514,7 @@ func TestHostileTimeServer(t *testing.T) {
 			opts.NTPServer = tc.ntp(t)
 			res := hostileCheck(t, addr, opts, tc.want, 0)
 			t.Logf("clock: %+v", res.rep.Clock)
+			t.Logf("findings: %+v chain %+v trust %+v", res.rep.Findings, res.rep.Chain, res.rep.Trust)
 		})
 	}
 }
