@@ -322,6 +322,9 @@ func TestHostileLogin(t *testing.T) {
 		name string
 		h    func(tc *tls.Conn, br *bufio.Reader, done <-chan struct{})
 	}{
+		{"silence after the handshake", func(tc *tls.Conn, br *bufio.Reader, done <-chan struct{}) {
+			<-done // no answer to the login probe nor to the Date request
+		}},
 		{"endless headers", func(tc *tls.Conn, br *bufio.Reader, done <-chan struct{}) {
 			readRequestHead(br)
 			tc.Write([]byte("HTTP/1.1 200 OK\r\n"))
