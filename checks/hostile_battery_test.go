@@ -611,3 +611,44 @@ func TestHostileCertificateRequest(t *testing.T) {
 		t.Errorf("the text report is %d KiB", text.Len()>>10)
 	}
 }
+
+// The DNS stage (--dns): a name server that is silent, or answers garbage.
+func TestHostileNameServer(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		answer func(q []byte) []byte
+		want   checks.ID
+	}{
+		{"silence", nil, checks.Timeout},
+		// Go's resolver drops answers it cannot read (a forged one would
+		// look the same) and waits on: a time-out, said as such.
+		{"garbage", func(q []byte) []byte { return []byte("\xde\xad this is not DNS") }, checks.Timeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { pc.Close() })
+			go func() {
+				buf := make([]byte, 1500)
+				for {
+					n, from, err := pc.ReadFrom(buf)
+					if err != nil {
+						return
+					}
+					if tc.answer != nil {
+						pc.WriteTo(tc.answer(buf[:n]), from)
+					}
+				}
+			}()
+			opts := hostileOpts()
+			opts.Resolver = checks.ResolverAt(pc.LocalAddr().String()) // as --dns makes it
+			opts.ResolverName = pc.LocalAddr().String()
+			res := hostileCheck(t, "gateway.hostile.test:443", opts, tc.want, 0)
+			if f := find(res.rep, tc.want); f != nil {
+				t.Logf("detail: %s", f.Detail)
+			}
+		})
+	}
+}

@@ -178,3 +178,19 @@ const maxAnswerHead = 64 << 10
 func readAnswer(conn io.Reader, req *http.Request, limit int64) (*http.Response, error) {
 	return http.ReadResponse(bufio.NewReaderSize(io.LimitReader(conn, limit), 4096), req)
 }
+
+// ResolverAt is a resolver that asks only the DNS server at addr
+// (host:port), as --dns does. Its connections close as soon as the lookup's
+// context ends: Go's resolver otherwise keeps reading from a silent server
+// until its own timeout (5 s), goroutines and socket outliving the
+// diagnosis that asked.
+func ResolverAt(addr string) *net.Resolver {
+	var d net.Dialer
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			context.AfterFunc(ctx, func() { c.Close() })
+		}
+		return c, err
+	}}
+}
