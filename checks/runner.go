@@ -231,7 +231,10 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, hs.notes...)
 	end((tf == nil || isClientCertTLS(tf, hs)) && !hasFail(hs.notes), rep.TLS.Version)
 
-	clock := r.settleClock(ctx, waitClock(), gateway, hs)
+	cctx, cancel := r.clockCutoff(ctx)
+	rep.Clock = sh.clockBy(cctx)
+	clock := r.settleClock(cctx, rep.Clock, gateway, hs)
+	cancel()
 	rep.Clock = clock
 	lt := sh.trust()
 	rep.Trust = lt.info
