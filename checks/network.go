@@ -29,6 +29,9 @@ const (
 
 // resolve looks the host up. An IP literal needs no lookup.
 func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
+	if len(r.addrs) > 0 {
+		return r.addrs, nil
+	}
 	if ip := net.ParseIP(r.target.Host); ip != nil {
 		return []string{ip.String()}, nil
 	}
