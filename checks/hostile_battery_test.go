@@ -619,10 +619,12 @@ func TestHostileNameServer(t *testing.T) {
 		answer func(q []byte) []byte
 		want   checks.ID
 	}{
-		{"silence", nil, checks.Timeout},
+		// A lookup that no name server answers is a failed lookup, not
+		// the VPN server "stopping to answer" (nothing reached it).
+		{"silence", nil, checks.DNSFailure},
 		// Go's resolver drops answers it cannot read (a forged one would
-		// look the same) and waits on: a time-out, said as such.
-		{"garbage", func(q []byte) []byte { return []byte("\xde\xad this is not DNS") }, checks.Timeout},
+		// look the same) and waits on: no answer in time.
+		{"garbage", func(q []byte) []byte { return []byte("\xde\xad this is not DNS") }, checks.DNSFailure},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pc, err := net.ListenPacket("udp4", "127.0.0.1:0")

@@ -43,10 +43,18 @@ func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
 		err = &net.DNSError{Err: "no addresses", Name: r.target.Host, IsNotFound: true}
 	}
 	if err != nil {
-		if isTimeout(err) || ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, r.timeoutFinding(StepDNS, err)
 		}
-		f := newFinding(DNSFailure, Fail, "the server name does not resolve",
+		title := "the server name does not resolve"
+		if isTimeout(err) || ctx.Err() != nil {
+			// No name server answered: the lookup failed, and nothing
+			// reached the VPN server ("the VPN server stopped answering"
+			// would blame it). Unreachable or blocked DNS, a captive
+			// portal: what dns_failure's steps are about.
+			title = "no name server answered the lookup in time"
+		}
+		f := newFinding(DNSFailure, Fail, title,
 			fmt.Sprintf("looking up %s failed: %v", r.target.Host, err), -1)
 		f.Evidence[EvError] = err.Error()
 		return nil, &f
