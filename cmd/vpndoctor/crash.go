@@ -30,7 +30,7 @@ func installCrashHandler(stderr io.Writer, exit func(int)) {
 		}
 		name, err := writeCrashFile(crashDir(), v, stack, time.Now())
 		if err != nil {
-			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program (%v); the crash file could not be written: %v\n", v, err)
+			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program (%s); the crash file could not be written: %v\n", report.Visible(fmt.Sprint(v)), err)
 		} else {
 			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program; what happened is in %s (it holds no password or key; please send it to IT)\n", name)
 		}
@@ -54,7 +54,9 @@ var (
 
 // crashText is the crash file's content: version, system, the panic and
 // the stack, with this computer's and the user's names hidden and no
-// command line (it may name key files), no environment.
+// command line (it may name key files), no environment. The panic value
+// may carry a server's text: its escapes are shown visibly (issue 16), as
+// the file is read in a terminal or an editor.
 func crashText(v any, stack []byte, now time.Time) string {
 	facts := map[string]string{}
 	if h, err := os.Hostname(); err == nil {
@@ -64,7 +66,7 @@ func crashText(v any, stack []byte, now time.Time) string {
 		facts["user"] = filepath.Base(u.Username)
 	}
 	text := fmt.Sprintf("vpndoctor %s crash report\ntime: %s\nsystem: %s/%s, %s\n\npanic: %v\n\n%s",
-		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), v, stack)
+		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), report.VisibleLines(fmt.Sprint(v)), stack)
 	text = pemBlock.ReplaceAllString(text, "[private key removed]")
 	text = secretWords.ReplaceAllString(text, "${1}[removed]")
 	return report.RedactText(text, facts)
