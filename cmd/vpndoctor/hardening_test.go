@@ -15,20 +15,23 @@ import (
 )
 
 // asMain is main for the test binary run as the program (TestMain):
-// the crash handler as main installs it, and, when asked, a panic in a
-// goroutine of the program's kind.
+// main's guarded body, and, when asked, a panic in a goroutine of the
+// program's kind or in main's own goroutine.
 func asMain() int {
-	installCrashHandler(os.Stderr, os.Exit)
-	defer crash.Guard()
-	if os.Getenv("VPNDOCTOR_TEST_PANIC") == "goroutine" {
-		done := make(chan struct{})
-		go func() {
-			defer crash.Guard()
-			panic("test panic with password=hunter2 on " + mustHostname())
-		}()
-		<-done
-	}
-	return run(strings.Fields(os.Getenv("VPNDOCTOR_ARGS")), os.Stdout, os.Stderr)
+	return guarded(os.Stderr, os.Exit, func() int {
+		switch os.Getenv("VPNDOCTOR_TEST_PANIC") {
+		case "goroutine":
+			done := make(chan struct{})
+			go func() {
+				defer crash.Guard()
+				panic("test panic with password=hunter2 on " + mustHostname())
+			}()
+			<-done
+		case "main":
+			panic("test panic in main with token: s3cr3t")
+		}
+		return run(strings.Fields(os.Getenv("VPNDOCTOR_ARGS")), os.Stdout, os.Stderr)
+	})
 }
 
 func mustHostname() string {
@@ -108,6 +111,21 @@ func TestCrashFile(t *testing.T) {
 	}
 	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("crash file mode %v, %v", fi.Mode(), err)
+	}
+}
+
+// A panic in main's own goroutine (the wizard's event loop runs there) is
+// recovered by main's deferred Guard: a crash file and exit 4, no stack
+// trace on the terminal.
+func TestCrashInMain(t *testing.T) {
+	cache := t.TempDir()
+	code, _, errOut := asProgram(t, "version", "VPNDOCTOR_TEST_PANIC=main", "XDG_CACHE_HOME="+cache, "HOME="+cache)
+	files, _ := filepath.Glob(filepath.Join(cache, "vpndoctor", "crash-*.txt"))
+	if code != exitCrash || len(files) != 1 || strings.Contains(errOut, "goroutine ") {
+		t.Fatalf("exit %d (want %d), crash files %v; stderr:\n%s", code, exitCrash, files, errOut)
+	}
+	if data, _ := os.ReadFile(files[0]); !strings.Contains(string(data), "test panic in main") || strings.Contains(string(data), "s3cr3t") {
+		t.Errorf("crash file:\n%s", data)
 	}
 }
 
