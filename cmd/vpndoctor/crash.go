@@ -57,14 +57,7 @@ var (
 // command line (it may name key files), no environment. The panic value
 // may carry a server's text: its escapes are shown visibly (issue 16), as
 // the file is read in a terminal or an editor.
-func crashText(v any, stack []byte, now time.Time) string {
-	facts := map[string]string{}
-	if h, err := os.Hostname(); err == nil {
-		facts["hostname"] = h
-	}
-	if u, err := user.Current(); err == nil {
-		facts["user"] = filepath.Base(u.Username)
-	}
+func crashText(v any, stack []byte, now time.Time, facts map[string]string) string {
 	text := fmt.Sprintf("vpndoctor %s crash report\ntime: %s\nsystem: %s/%s, %s\n\npanic: %v\n\n%s",
 		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), report.VisibleLines(fmt.Sprint(v)), stack)
 	text = pemBlock.ReplaceAllString(text, "[private key removed]")
@@ -72,10 +65,22 @@ func crashText(v any, stack []byte, now time.Time) string {
 	return report.RedactText(text, facts)
 }
 
+// crashFacts are the names the crash file must not carry.
+func crashFacts() map[string]string {
+	facts := map[string]string{}
+	if h, err := os.Hostname(); err == nil {
+		facts["hostname"] = h
+	}
+	if u, err := user.Current(); err == nil {
+		facts["user"] = filepath.Base(u.Username)
+	}
+	return facts
+}
+
 func writeCrashFile(dir string, v any, stack []byte, now time.Time) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	name := filepath.Join(dir, "crash-"+now.UTC().Format("20060102-150405")+".txt")
-	return name, os.WriteFile(name, []byte(crashText(v, stack, now)), 0o600)
+	return name, os.WriteFile(name, []byte(crashText(v, stack, now, crashFacts())), 0o600)
 }

@@ -129,12 +129,79 @@ func TestCrashInMain(t *testing.T) {
 	}
 }
 
+// The computer's and the user's names are hidden wherever the panic or
+// the stack names them (this test machine's own names may be too short or
+// too common to be hidden, so they are given).
+func TestCrashTextHidesNames(t *testing.T) {
+	facts := map[string]string{"hostname": "kyoto-pc-0417.corp.example", "user": "hanako7731"}
+	text := crashText("cannot read /home/hanako7731/vpn.json on kyoto-pc-0417", []byte("main.go:12 KYOTO-PC-0417.corp.example"), time.Now(), facts)
+	for _, bad := range []string{"hanako7731", "kyoto-pc-0417", "KYOTO-PC-0417"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("crash text names %q:\n%s", bad, text)
+		}
+	}
+}
+
 func TestCrashTextHidesKeys(t *testing.T) {
 	v := "oops -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY----- token: abc123 key=s3cr3t"
-	text := crashText(v, []byte("stack"), time.Now())
+	text := crashText(v, []byte("stack"), time.Now(), nil)
 	for _, bad := range []string{"MHcCAQEEIB", "abc123", "s3cr3t"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("crash text holds %q:\n%s", bad, text)
+		}
+	}
+}
+
+// `vpndoctor --demo` alone opens the wizard on the automatic practice
+// gateway: without a display it gets as far as the one plain line, not
+// "flag needs an argument"; a wrong name is still bad input.
+func TestDemoAloneReachesTheWizard(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	for _, args := range [][]string{{"--demo"}, {"--demo", "--lang", "en"}, {"--lang", "en", "--demo"}} {
+		if code, _, errOut := runCLI(args...); code != exitUsage || strings.TrimSpace(errOut) != noDisplayLine {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	if code, _, errOut := runCLI("--demo", "no-such-case"); code != exitUsage || !strings.Contains(errOut, "there is no practice gateway") {
+		t.Errorf("--demo no-such-case: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// The GLFW panic of a display that is set but cannot be opened, should it
+// get past displayReachable, ends in the plain line and exit 2; any other
+// panic in a crash file and exit 4.
+func TestGLFWPanicIsNoDisplay(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	defer crash.SetHandler(nil)
+	var errOut bytes.Buffer
+	code := -1
+	installCrashHandler(&errOut, func(c int) { code = c })
+	crash.Handle("GLFW library is not initialized")
+	if code != exitUsage || strings.TrimSpace(errOut.String()) != noDisplayLine {
+		t.Errorf("GLFW panic: exit %d, stderr %q", code, errOut.String())
+	}
+	errOut.Reset()
+	crash.Handle("index out of range [3] with length 3")
+	if code != exitCrash || !strings.Contains(errOut.String(), "crash-") {
+		t.Errorf("other panic: exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// Output that cannot be written (a closed pipe, a full disk) is an I/O
+// error, 3, for the text and the JSON alike.
+func TestOutputNotWritable(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close() // every write now fails
+	for _, args := range [][]string{{"check", "--demo", "ok"}, {"check", "--json", "--demo", "ok"}} {
+		var e bytes.Buffer
+		if code := run(args, f, &e); code != exitIO {
+			t.Errorf("%v to a closed file: exit %d, stderr %q", args, code, e.String())
 		}
 	}
 }

@@ -165,7 +165,7 @@ func TestSettingsProblemShownVisibly(t *testing.T) {
 // The crash file is read in a terminal or an editor: a panic value that
 // carries a server's text shows its escapes visibly.
 func TestCrashTextShowsEscapesVisibly(t *testing.T) {
-	text := crashText("bad answer from vpn\x1b]0;x\x07\u202eexe", []byte("goroutine 1 [running]:\n\tmain.main()"), time.Now())
+	text := crashText("bad answer from vpn\x1b]0;x\x07\u202eexe", []byte("goroutine 1 [running]:\n\tmain.main()"), time.Now(), nil)
 	if r, bad := rawHidden(text); bad {
 		t.Errorf("the crash text holds U+%04X:\n%s", r, text)
 	}
