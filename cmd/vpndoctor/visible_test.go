@@ -182,3 +182,25 @@ func TestPlainErrorShowsEscapesVisibly(t *testing.T) {
 		t.Errorf("plainError = %q", got)
 	}
 }
+
+// A profile's file path is printed too (where the client was detected):
+// a home folder whose name carries escapes is shown visibly by `clients`
+// and `system`.
+func TestProfilePathShownVisibly(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "h\x1b[2J\u202e")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	prefs := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AnyConnectPreferences>\n<DefaultHostName>vpn.example.co.jp</DefaultHostName>\n</AnyConnectPreferences>\n"
+	if err := os.WriteFile(filepath.Join(home, ".anyconnect"), []byte(prefs), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"clients", "system"} {
+		code, out, errOut := runCLI(cmd)
+		if r, bad := rawHidden(out + errOut); bad || code != exitOK || !strings.Contains(out, `h\x1b[2J<U+202E>`) {
+			t.Errorf("%s: exit %d, U+%04X raw, or the path not shown visibly:\n%s", cmd, code, r, out)
+		}
+	}
+}
