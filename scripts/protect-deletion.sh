@@ -39,6 +39,7 @@ rows=$(cat <<'LIST'
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		if ft.host != host { => 		if ft.host != host && false {
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 			return nil, &FetchRefusedError{URL: addr, Reason: "the address was not checked"} => 			return inner(ctx, network, addr)
 ./checks/report | . | checks/report/sanitize.go => 		out[Visible(k)] = Visible(v) => 		out[Visible(k)] = v
+./checks | NTPAnswerThatPanicked|FuzzNTPAnswer | checks/clock.go => 	resp, err := queryNTP(server, => 	resp, err := ntp.QueryWithOptions(server,
 ./checks/report | . | checks/report/text.go => 	for _, r := range rep.RefusedFetches { => 	for _, r := range rep.RefusedFetches[:0] {
 ./checks/report | . | checks/report/html.go => 	for _, r := range rep.RefusedFetches { => 	for _, r := range rep.RefusedFetches[:0] {
 ./checks/report | . | checks/report/text.go => 	rep, v = Sanitize(rep), SanitizeView(v) => 	rep, v = rep, SanitizeView(v)
