@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -202,6 +203,31 @@ func TestOutputNotWritable(t *testing.T) {
 		var e bytes.Buffer
 		if code := run(args, f, &e); code != exitIO {
 			t.Errorf("%v to a closed file: exit %d, stderr %q", args, code, e.String())
+		}
+	}
+}
+
+// Practice gateways that cannot start are an I/O error (3): here the
+// program runs with so few file descriptors (ulimit -n, a real limit of
+// the process) that the lab's listeners fail, in each command that starts
+// the lab.
+func TestPracticeLabCannotStart(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil || runtime.GOOS == "windows" {
+		t.Skip("needs a POSIX shell for ulimit")
+	}
+	for _, args := range []string{"check --demo ok", "demo --all", "demo --serve ok"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, sh, "-c", `ulimit -n 12 && exec "$0" -test.run='^$'`, os.Args[0])
+		cmd.Env = append(os.Environ(), "VPNDOCTOR_AS_MAIN=1", "VPNDOCTOR_ARGS="+args)
+		out, err := cmd.CombinedOutput()
+		cancel()
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != exitIO || !strings.Contains(string(out), "the practice gateways could not start") {
+			t.Errorf("%s with 12 file descriptors: exit %d (%v), want %d:\n%s", args, code, err, exitIO, out)
 		}
 	}
 }
