@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 
 # One row a line: package | tests to run (-run) | file => line as written =>
 # what it becomes. Literal text, no escaping; \n in "from"/"to" is a newline.
+# Lines that guard together (each alone is enough) are deleted in one row:
+# "a &&& b => a' &&& b'".
 rows=$(cat <<'LIST'
 ./checks | FetchPolicyRefusesLoopback | checks/runner.go => 	r.setGateway(conn) => 	_ = conn
 ./checks | FetchPolicyRefusesLoopback|OneCRLAtATime|FetchBudget | checks/runner.go => rep.RefusedFetches = r.policy().Refused() => _ = r.policy().Refused()
@@ -31,7 +33,7 @@ rows=$(cat <<'LIST'
 ./checks | Fetch|OneCRLAtATime|Refus | checks/fetch.go => 			r.policy().record(RefusedFetch{URL: u, Reason: fmt.Sprintf("at most %d addresses of one kind are fetched per certificate", maxURLsPerCert)}) => 
 ./checks | Fetch|OneCRLAtATime|Refus | checks/fetch.go => 		if len(out) == maxURLsPerCert { => 		if false {
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		return p.checkURL(req.URL.String()) => 		return nil
-./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		return p.checkURL(req.URL.String())\n	}\n	rt := base.Transport => 		return nil\n	}\n	_ = p.checkURL\n	rt := base.Transport
+./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		return p.checkURL(req.URL.String()) &&& 	if err := t.p.checkURL(raw); err != nil { => 		return nil &&& 	if err := t.p.checkURL(raw); false && err != nil {
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		t.DialContext = p.dialer(inner) => 		_ = inner
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 	if err := t.p.checkURL(raw); err != nil { => 	if err := t.p.checkURL(raw); false && err != nil {
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		if yes, reason := p.allowed(ip); yes { => 		if _, reason := p.allowed(ip); true {
@@ -40,6 +42,9 @@ rows=$(cat <<'LIST'
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 			return nil, &FetchRefusedError{URL: addr, Reason: "the address was not checked"} => 			return inner(ctx, network, addr)
 ./checks/report | . | checks/report/sanitize.go => 		out[Visible(k)] = Visible(v) => 		out[Visible(k)] = v
 ./checks | NTPAnswerThatPanicked|FuzzNTPAnswer | checks/clock.go => 	resp, err := queryNTP(server, => 	resp, err := ntp.QueryWithOptions(server,
+./checks | DNSFailure|NamedResolver|EveryCause | checks/network.go => 	err = r.namedResolver(err) => 	_ = r.namedResolver
+./checks | StapledErrorWording | checks/revocation.go => sourceAt(a.source, a.url), a.err) => a.source+" "+a.url, a.err)
+./checks | OversizedCertificateMessage|OversizedMessage | checks/probe.go => 	if n, ok := oversizedMessage(hs.err); ok { => 	if n, ok := oversizedMessage(hs.err); false && ok {
 ./checks/report | . | checks/report/text.go => 	for _, r := range rep.RefusedFetches { => 	for _, r := range rep.RefusedFetches[:0] {
 ./checks/report | . | checks/report/html.go => 	for _, r := range rep.RefusedFetches { => 	for _, r := range rep.RefusedFetches[:0] {
 ./checks/report | . | checks/report/text.go => 	rep, v = Sanitize(rep), SanitizeView(v) => 	rep, v = rep, SanitizeView(v)
@@ -90,7 +95,7 @@ rows=$(cat <<'LIST'
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable | cmd/vpndoctor/cli.go => 			return exitIO, fmt.Errorf("write the report: %w", err) => 			return exitUsage, fmt.Errorf("write the report: %w", err)
 ./cmd/vpndoctor | OutputNotWritable|ReportNotWritable|CheckDemo | cmd/vpndoctor/cli.go => 	} else if err := report.WriteText(stdout, rep, view); err != nil {\n		return exitIO, err => 	} else if err := report.WriteText(stdout, rep, view); err != nil {\n		return exitUsage, err
 ./cmd/vpndoctor | OutputNotWritable|ReportNotWritable|CheckDemo | cmd/vpndoctor/cli.go => 		if err := report.WriteJSONValue(stdout, rep); err != nil {\n			return exitIO, err => 		if err := report.WriteJSONValue(stdout, rep); err != nil {\n			return exitUsage, err
-./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable|CheckDemo|DemoList | cmd/vpndoctor/cli.go => 		return exitIO, fmt.Errorf("the practice gateways could not start: %w", err) => 		return exitUsage, fmt.Errorf("the practice gateways could not start: %w", err)
+./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable|CheckDemo|DemoList|PracticeLabCannotStart | cmd/vpndoctor/cli.go => 		return exitIO, fmt.Errorf("the practice gateways could not start: %w", err) => 		return exitUsage, fmt.Errorf("the practice gateways could not start: %w", err)
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable|CheckDemo | cmd/vpndoctor/cli.go => 	if rep.Primary == checks.OK {\n		return exitOK, nil => 	if rep.Primary != "" {\n		return exitOK, nil
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable|CheckDemo | cmd/vpndoctor/cli.go => 		if code == exitOK {\n			code = exitUsage => 		if code == exitOK {\n			code = exitProblem
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable|CheckDemo | cmd/vpndoctor/gui.go => 	pos, err := parseInterleaved(fs, demoAlone(args)) => 	pos, err := parseInterleaved(fs, args)
@@ -114,7 +119,7 @@ while IFS= read -r line; do
   [ "$to" = "$rest" ] && to=""
   if [ -n "${ONLY:-}" ] && [[ "$pkg $file" != *"$ONLY"* ]]; then continue; fi
   cp "$file" "$work/.orig"
-  if ! PF="$from" PT="$to" perl -0pi -e 'my $f=$ENV{PF}; my $t=$ENV{PT}; $f =~ s/\\n/\n/g; $t =~ s/\\n/\n/g; $main::n += s/\Q$f\E/$t/; END { $? = 3 unless $main::n }' "$file"; then
+  if ! PF="$from" PT="$to" perl -0pi -e 'BEGIN { @f = split / &&& /, $ENV{PF}; @t = split / &&& /, $ENV{PT}; s/\\n/\n/g for @f, @t; $main::n = 0 } for my $i (0..$#f) { $main::n += s/\Q$f[$i]\E/$t[$i]/ } END { $? = 3 unless $main::n == @f }' "$file"; then
     echo "MISSING  $file: $from"
     cp "$work/.orig" "$file"; continue
   fi
