@@ -136,7 +136,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 			fmt.Fprintf(&b, "       %s\n", f.Detail)
 		}
 		if n := blockedNames(f, v); n != "" && f.Severity != checks.Pass {
-			fmt.Fprintf(&b, "       %s%s\n", v.tr("拒否する VPN アプリ: ", "refused by: "), n)
+			fmt.Fprintf(&b, "       %s: %s\n", blockedLabel(f, v), n)
 		}
 	}
 	if n := clientNote(rep, v); n != "" {

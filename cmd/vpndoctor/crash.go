@@ -7,6 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
@@ -19,11 +20,16 @@ import (
 // crash file is written.
 const exitCrash = 4
 
+// windowOpened is set once the wizard's window runs: a GLFW panic after
+// that is not a missing display but an internal error, and gets a crash
+// file like any other.
+var windowOpened atomic.Bool
+
 // installCrashHandler makes every panic (main's and the goroutines' that
 // defer crash.Guard) end in a crash file and one plain line on stderr.
 func installCrashHandler(stderr io.Writer, exit func(int)) {
 	crash.SetHandler(func(v any, stack []byte) {
-		if noDisplayPanic(v) {
+		if !windowOpened.Load() && noDisplayPanic(v) {
 			fmt.Fprintln(stderr, noDisplayLine)
 			exit(exitUsage)
 			return

@@ -115,11 +115,15 @@ func openWizard(args []string, stderr io.Writer) int {
 		return report.Write(w, report.Format(format), rep, v)
 	}
 	cfg.OpenFolder = platform.OpenFolder
-	if os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != "" {
+	tracing := os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != ""
+	if tracing {
 		cfg.Trace = func(stage string) {
 			fmt.Fprintf(stderr, "vpndoctor: %s %d ms after the program started\n", stage, time.Since(processStart).Milliseconds())
 		}
-		cfg.OnStarted = func() {
+	}
+	cfg.OnStarted = func() {
+		windowOpened.Store(true)
+		if tracing {
 			fmt.Fprintf(stderr, "vpndoctor: window ready %d ms after the program started\n", time.Since(processStart).Milliseconds())
 		}
 	}

@@ -274,3 +274,28 @@ func TestDNSFailureNamesTheServerAsked(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, output:\n%s", code, errOut, out)
 	}
 }
+
+// GLFW's "not initialized" panic means no display only before the window
+// has opened; after that (the window closing under a late redraw) it is an
+// internal error with a crash file, not "no graphical display".
+func TestGLFWPanicAfterTheWindowOpened(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	var out bytes.Buffer
+	code := -1
+	installCrashHandler(&out, func(c int) { code = c })
+	defer crash.SetHandler(nil)
+	defer windowOpened.Store(false)
+	glfw := "The GLFW library is not initialized"
+	crash.Handle(glfw)
+	if code != exitUsage || strings.TrimSpace(out.String()) != noDisplayLine {
+		t.Errorf("before the window opened: exit %d, stderr %q", code, out.String())
+	}
+	out.Reset()
+	windowOpened.Store(true)
+	crash.Handle(glfw)
+	if code != exitCrash || strings.Contains(out.String(), noDisplayLine) || !strings.Contains(out.String(), filepath.Join(cache, "vpndoctor")) {
+		t.Errorf("after the window opened: exit %d, stderr %q", code, out.String())
+	}
+}
