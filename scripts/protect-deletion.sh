@@ -87,7 +87,8 @@ rows=$(cat <<'LIST'
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable | cmd/vpndoctor/crash.go => 			exit(exitUsage)\n			return => 			exit(exitCrash)\n			return
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable | cmd/vpndoctor/main.go => 	defer crash.Guard() => 	defer func() { _ = crash.Guard }()
 ./cmd/vpndoctor | Crash|NoDisplay|HasDisplay|ReportNotWritable|BadInput|DemoAlone|GLFWPanic|OutputNotWritable | cmd/vpndoctor/main.go => 	installCrashHandler(stderr, exit) => 	_ = installCrashHandler
-./cmd/vpndoctor | Crash|GLFWPanic | cmd/vpndoctor/crash.go => 		if noDisplayPanic(v) { => 		if false {
+./cmd/vpndoctor | Crash|GLFWPanic | cmd/vpndoctor/crash.go => 		if !windowOpened.Load() && noDisplayPanic(v) { => 		if false {
+./cmd/vpndoctor | Crash|GLFWPanic|End | cmd/vpndoctor/crash.go => 		if !windowOpened.Load() && noDisplayPanic(v) { => 		if noDisplayPanic(v) {
 ./cmd/vpndoctor | Crash|ShowsEscapes | cmd/vpndoctor/crash.go => report.VisibleLines(fmt.Sprint(v)), stack) => v, stack)
 ./cmd/vpndoctor | ShowsHostile|ShownVisibly|ShowsEscapes | cmd/vpndoctor/cli.go => 	return report.Visible(msg) => 	return msg
 ./cmd/vpndoctor | ShowsHostile|ShownVisibly|ShowsEscapes | cmd/vpndoctor/system.go => 	stdout = visibleWriter{stdout} => 	_ = visibleWriter{stdout}
