@@ -42,7 +42,7 @@ rows=$(cat <<'LIST'
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 			return nil, &FetchRefusedError{URL: addr, Reason: "the address was not checked"} => 			return inner(ctx, network, addr)
 ./checks/report | . | checks/report/sanitize.go => 		out[Visible(k)] = Visible(v) => 		out[Visible(k)] = v
 ./checks | NTPAnswerThatPanicked|FuzzNTPAnswer | checks/clock.go => 	resp, err := queryNTP(server, => 	resp, err := ntp.QueryWithOptions(server,
-./checks | DNSFailure|NamedResolver|EveryCause | checks/network.go => 	err = r.namedResolver(err) => 	_ = r.namedResolver
+./cmd/vpndoctor | DNSFailureNamesTheServerAsked | checks/network.go => 	err = r.namedResolver(err) => 	_ = r.namedResolver
 ./checks | StapledErrorWording | checks/revocation.go => sourceAt(a.source, a.url), a.err) => a.source+" "+a.url, a.err)
 ./checks | OversizedCertificateMessage|OversizedMessage | checks/probe.go => 	if n, ok := oversizedMessage(hs.err); ok { => 	if n, ok := oversizedMessage(hs.err); false && ok {
 ./checks/report | . | checks/report/text.go => 	for _, r := range rep.RefusedFetches { => 	for _, r := range rep.RefusedFetches[:0] {
