@@ -182,7 +182,7 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		if c.Origin != "" {
 			src += " — " + c.Origin
 		}
-		names := strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", ")
+		names := NameList(c, v)
 		if names == "" {
 			names = "—"
 		}

@@ -372,11 +372,7 @@ func resolverFor(server string) (*net.Resolver, error) {
 	if err != nil {
 		return nil, usagef("--dns: %v", err)
 	}
-	addr := t.HostPort()
-	var d net.Dialer
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return d.DialContext(ctx, network, addr)
-	}}, nil
+	return checks.ResolverAt(t.HostPort()), nil
 }
 
 func validNTP(s string) error {
