@@ -41,6 +41,9 @@ rows=$(cat <<'LIST'
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 		if ft.host != host { => 		if ft.host != host && false {
 ./checks | Fetch|OneCRLAtATime | checks/fetchpolicy.go => 			return nil, &FetchRefusedError{URL: addr, Reason: "the address was not checked"} => 			return inner(ctx, network, addr)
 ./checks/report | . | checks/report/sanitize.go => 		out[Visible(k)] = Visible(v) => 		out[Visible(k)] = v
+./checks | SignInPageTheGatewayNamesFollowsTheFetchPolicy | checks/endpoints.go => r.checkEndpoints(ctx, sh, r.gateNamed(ctx, ts)) => r.checkEndpoints(ctx, sh, ts)
+./checks | SignInPageTheGatewayNamesFollowsTheFetchPolicy | checks/endpoints.go => 			_ = r.refuse(err)\n			continue => 			continue
+./checks | SignInPageIsNotRebound | checks/endpoints.go => 				t.addrs = append(t.addrs, ip.String()) => 				_ = ip
 ./checks | NTPAnswerThatPanicked|FuzzNTPAnswer | checks/clock.go => 	resp, err := queryNTP(server, => 	resp, err := ntp.QueryWithOptions(server,
 ./cmd/vpndoctor | DNSFailureNamesTheServerAsked | checks/network.go => 	err = r.namedResolver(err) => 	_ = r.namedResolver
 ./checks | StapledErrorWording | checks/revocation.go => sourceAt(a.source, a.url), a.err) => a.source+" "+a.url, a.err)
