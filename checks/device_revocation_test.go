@@ -234,6 +234,11 @@ func TestDeviceCertificateRevocation(t *testing.T) {
 		{name: "internal responder, refused by the fetch policy", ocsp: []string{"http://10.1.2.3/ocsp"}, want: checks.OK, state: checks.DeviceRevUnknown,
 			note: "private address", refused: "http://10.1.2.3/ocsp"},
 		{name: "names no responder", want: checks.OK, state: ""},
+		// Issue 16: what is not asked is evidence too.
+		{name: "an ldap CRL beside OCSP", ocsp: []string{"ocsp"}, crl: []string{"ldap:///CN=Lab%20Device%20CA?certificateRevocationList"},
+			want: checks.OK, state: checks.DeviceRevGood, refused: "ldap:///CN=Lab%20Device%20CA?certificateRevocationList"},
+		{name: "more OCSP addresses than are asked", ocsp: []string{"ocsp", "ocsp", "ocsp", "http://192.0.2.1/ocsp"},
+			want: checks.OK, state: checks.DeviceRevGood, refused: "http://192.0.2.1/ocsp"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

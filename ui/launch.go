@@ -92,6 +92,7 @@ func stopOnSignal(closing *atomic.Bool, quit func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	go func() {
+		defer crash.Guard()
 		<-ch
 		closing.Store(true)
 		quit() // a second Quit is harmless
