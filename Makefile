@@ -110,7 +110,7 @@ fuzz:
 
 # Double-click to window on the practice demo under Xvfb (median of 20).
 launch-time: build
-	@scripts/ensure-debs.sh $(SHOT_DEBS)
+	@scripts/ensure-debs.sh $(SHOT_DEBS) python3
 	VPNDOCTOR_BIN=$(BIN) scripts/launch-time.sh 20
 
 clean:

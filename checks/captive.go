@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -46,7 +45,7 @@ func (r *run) probeCaptive(ctx context.Context, addr string) string {
 	if err := req.Write(conn); err != nil {
 		return ""
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	resp, err := readAnswer(conn, req, maxAnswerHead+8<<10)
 	if err != nil {
 		return ""
 	}

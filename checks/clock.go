@@ -204,7 +204,7 @@ func (r *run) askTimeServers(ctx context.Context, servers []string) []ntpAnswer 
 
 func (r *run) askTimeServer(server string, budget time.Duration) ntpAnswer {
 	a := ntpAnswer{server: server}
-	resp, err := ntp.QueryWithOptions(server, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
+	resp, err := queryNTP(server, ntp.QueryOptions{Timeout: budget, GetSystemTime: r.opts.Now})
 	if err == nil {
 		err = resp.Validate()
 	}
@@ -217,6 +217,21 @@ func (r *run) askTimeServer(server string, budget time.Duration) ntpAnswer {
 		a.err = "implausible answer: " + why
 	}
 	return a
+}
+
+// queryNTP asks one time server. beevik/ntp v1.6.0 panics on an answer
+// whose precision byte is 0x80 (toInterval negates the int8 -128, which
+// stays -128, and shifts by it): one byte from any server on the path
+// would end the diagnosis in a crash file. Such an answer is unreadable,
+// an error like any other (found by FuzzNTPAnswer, issue 16; its crasher
+// is kept in testdata/fuzz/FuzzNTPAnswer).
+func queryNTP(server string, opts ntp.QueryOptions) (resp *ntp.Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, fmt.Errorf("unreadable answer (%v)", v)
+		}
+	}()
+	return ntp.QueryWithOptions(server, opts)
 }
 
 // consensus returns the answers of the largest group that agree with each

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -84,7 +83,7 @@ func (r *run) httpDate(ctx context.Context, gateway string) (time.Time, time.Dur
 	if err := req.Write(conn); err != nil {
 		return time.Time{}, 0, err
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), req)
+	resp, err := readAnswer(conn, req, maxAnswerHead)
 	if err != nil {
 		return time.Time{}, 0, fmt.Errorf("no HTTP answer: %w", err)
 	}

@@ -228,12 +228,17 @@ func TestDeviceCertificateRevocation(t *testing.T) {
 		{name: "revoked in the CRL, OCSP says good", ocsp: []string{"ocsp"}, crl: []string{"crl"}, revoke: "crl", want: checks.ClientCertRevoked, sev: checks.Fail, state: checks.DeviceRevRevoked, source: "crl"},
 		{name: "good", ocsp: []string{"ocsp"}, crl: []string{"crl"}, want: checks.OK, state: checks.DeviceRevGood},
 		{name: "revoked, gateway does not check", ocsp: []string{"ocsp"}, revoke: "ocsp", lax: true, want: checks.OK, sev: checks.Warn, state: checks.DeviceRevRevoked, source: "ocsp"},
-		{name: "responder unreachable", ocsp: []string{closed}, want: checks.OK, state: checks.DeviceRevUnknown, note: "connection refused"},
+		{name: "responder unreachable", ocsp: []string{closed}, want: checks.OK, state: checks.DeviceRevUnknown, note: "the connection was refused"},
 		{name: "responder unreachable, gateway refuses", ocsp: []string{closed}, revoke: "crl", want: checks.ClientCertRefused, state: checks.DeviceRevUnknown,
-			note: "connection refused", detailWant: "whether it is revoked could not be checked"},
+			note: "the connection was refused", detailWant: "whether it is revoked could not be checked"},
 		{name: "internal responder, refused by the fetch policy", ocsp: []string{"http://10.1.2.3/ocsp"}, want: checks.OK, state: checks.DeviceRevUnknown,
 			note: "private address", refused: "http://10.1.2.3/ocsp"},
 		{name: "names no responder", want: checks.OK, state: ""},
+		// Issue 16: what is not asked is evidence too.
+		{name: "an ldap CRL beside OCSP", ocsp: []string{"ocsp"}, crl: []string{"ldap:///CN=Lab%20Device%20CA?certificateRevocationList"},
+			want: checks.OK, state: checks.DeviceRevGood, refused: "ldap:///CN=Lab%20Device%20CA?certificateRevocationList"},
+		{name: "more OCSP addresses than are asked", ocsp: []string{"ocsp", "ocsp", "ocsp", "http://192.0.2.1/ocsp"},
+			want: checks.OK, state: checks.DeviceRevGood, refused: "http://192.0.2.1/ocsp"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

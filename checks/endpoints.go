@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -22,6 +23,10 @@ type Endpoint struct {
 	// For is the gateway host whose login this endpoint belongs to (a
 	// profile lists several); empty means any target's.
 	For string
+	// named: the gateway's own answer named it (the sign-in page), not the
+	// user or the VPN client's profile: it is reached only where the fetch
+	// policy lets the diagnosis go (gateNamed).
+	named bool
 }
 
 // Endpoint roles.
@@ -103,7 +108,7 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 		go func() {
 			defer crash.Guard()
 			defer sh.lateWG.Done()
-			got := r.checkEndpoints(ctx, sh, ts)
+			got := r.checkEndpoints(ctx, sh, r.gateNamed(ctx, ts))
 			sh.lateMu.Lock()
 			sh.lateRuns = append(sh.lateRuns, got...)
 			sh.lateMu.Unlock()
@@ -155,6 +160,38 @@ func (r *run) startEndpoints(ctx context.Context, sh *shared) func(*Report, []Fi
 type endpointTarget struct {
 	ep     Endpoint
 	target Target
+	addrs  []string // set by gateNamed: the only addresses to connect to
+}
+
+// gateNamed applies the fetch policy to the endpoints the gateway's answer
+// named: a hostile or misconfigured gateway must not make vpndoctor open
+// connections to this computer (loopback), its link-local neighbours or,
+// from a public gateway, the private network. Such an endpoint is checked
+// only at the addresses the policy allows, resolved once here (a second
+// lookup could answer otherwise); one with none allowed is not checked,
+// and the refusal is in the report's refused fetches. A name that does not
+// resolve is left to the endpoint's own check, which reports it.
+func (r *run) gateNamed(ctx context.Context, ts []endpointTarget) []endpointTarget {
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !t.ep.named {
+			out = append(out, t)
+			continue
+		}
+		ips, err := r.policy().resolveAllowed(ctx, t.ep.Address, t.target.Host)
+		var refused *FetchRefusedError
+		switch {
+		case errors.As(err, &refused):
+			_ = r.refuse(err)
+			continue
+		case err == nil:
+			for _, ip := range ips {
+				t.addrs = append(t.addrs, ip.String())
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // endpointSet remembers the endpoints already taken, the target first.
@@ -180,7 +217,7 @@ func (s *endpointSet) fresh(r *run, eps []Endpoint) []endpointTarget {
 			continue
 		}
 		s.seen[key] = true
-		out = append(out, endpointTarget{e, t})
+		out = append(out, endpointTarget{ep: e, target: t})
 	}
 	return out
 }
@@ -265,6 +302,7 @@ func (r *run) checkEndpoints(ctx context.Context, sh *shared, eps []endpointTarg
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			sub := r.quiet(e.target)
+			sub.addrs = e.addrs
 			rep := Report{Target: e.target, Chain: []ChainCert{}}
 			fs := sub.diagnose(ctx, &rep, sh)
 			judgeByClient(&rep, fs, r.opts.Client) // by what the endpoint itself sent
@@ -284,7 +322,7 @@ func watchLogin(in <-chan *LoginInfo, sh *shared) <-chan *LoginInfo {
 		defer crash.Guard()
 		li := <-in
 		if li != nil && li.SSOURL != "" {
-			sh.addEndpoint(Endpoint{Role: EndpointIdP, Address: li.SSOURL, Source: "the gateway's pre-login answer"})
+			sh.addEndpoint(Endpoint{Role: EndpointIdP, Address: li.SSOURL, Source: "the gateway's pre-login answer", named: true})
 		}
 		out <- li
 	}()

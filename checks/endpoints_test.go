@@ -10,10 +10,12 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -506,7 +508,9 @@ func TestEndpointsJudgedByTheirOwnClientVerdict(t *testing.T) {
 // cause when the gateway itself is fine.
 func TestIdentityProviderFromTheLoginAnswer(t *testing.T) {
 	p := newLoginPKI(t)
-	idp := serveNodes(t, loginlab.Node{Addr: "127.0.0.5", Cert: p.leaf(t, true, "idp.sso.test")})
+	// The sign-in page is on the gateway's own host (another port): the
+	// fetch policy lets a diagnosis reach only that of this computer.
+	idp := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, true, "idp.sso.test")})
 	sso := "https://idp.sso.test:" + strconv.Itoa(idp.Port) + "/saml2/idp/SSO?SAMLRequest=abc"
 	redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/" {
@@ -516,7 +520,7 @@ func TestIdentityProviderFromTheLoginAnswer(t *testing.T) {
 		http.NotFound(w, r)
 	})
 	gw := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, "vpn.sso.test"), Handler: redirect})
-	dns := startDNS(t, map[string][]string{"vpn.sso.test": {"127.0.0.2"}, "idp.sso.test": {"127.0.0.5"}})
+	dns := startDNS(t, map[string][]string{"vpn.sso.test": {"127.0.0.2"}, "idp.sso.test": {"127.0.0.2"}})
 	rep := runLogin(t, "vpn.sso.test", gw.Port, loginOptions(p, dns))
 	if rep.Login == nil || rep.Login.SSOURL != sso {
 		t.Fatalf("login answer %+v", rep.Login)
@@ -528,5 +532,63 @@ func TestIdentityProviderFromTheLoginAnswer(t *testing.T) {
 	evidence(t, rep, checks.CertExpired, checks.EvHost, "idp.sso.test")
 	if len(rep.Endpoints) != 2 || rep.Endpoints[1].Role != checks.EndpointIdP || rep.Endpoints[1].Source != "the gateway's pre-login answer" {
 		t.Errorf("endpoints %+v", rep.Endpoints)
+	}
+}
+
+// A sign-in page the gateway's answer names is reached only where the fetch
+// policy lets a diagnosis go: not another loopback address of this
+// computer (127.0.0.5 stands for "not the gateway's host", as for AIA), not
+// a link-local address (169.254.169.254, a cloud's metadata service). It is
+// not checked, no connection is opened to it, and the refusal is evidence
+// in the report.
+func TestSignInPageTheGatewayNamesFollowsTheFetchPolicy(t *testing.T) {
+	p := newLoginPKI(t)
+	var reached atomic.Int32
+	idp, err := net.Listen("tcp", "127.0.0.5:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close() })
+	go func() {
+		for {
+			c, err := idp.Accept()
+			if err != nil {
+				return
+			}
+			reached.Add(1)
+			c.Close()
+		}
+	}()
+	port := strconv.Itoa(idp.Addr().(*net.TCPAddr).Port)
+	for _, c := range []struct{ name, sso string }{
+		{"another loopback address", "https://idp.sso.test:" + port + "/saml2/idp/SSO"},
+		{"link-local", "https://169.254.169.254:" + port + "/saml2/idp/SSO"},
+	} {
+		redirect := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/" {
+				http.Redirect(w, r, c.sso, http.StatusFound)
+				return
+			}
+			http.NotFound(w, r)
+		})
+		gw := serveNodes(t, loginlab.Node{Addr: "127.0.0.2", Cert: p.leaf(t, false, "vpn.sso.test"), Handler: redirect})
+		dns := startDNS(t, map[string][]string{"vpn.sso.test": {"127.0.0.2"}, "idp.sso.test": {"127.0.0.5"}})
+		rep := runLogin(t, "vpn.sso.test", gw.Port, loginOptions(p, dns))
+		if rep.Login == nil || rep.Login.SSOURL != c.sso {
+			t.Fatalf("%s: login answer %+v; primary %s (%s)", c.name, rep.Login, rep.Primary, ids(rep))
+		}
+		if rep.Primary != checks.OK || len(rep.Endpoints) > 1 {
+			t.Errorf("%s: primary %s, endpoints %+v: the sign-in page was checked", c.name, rep.Primary, rep.Endpoints)
+		}
+		refused := false
+		for _, f := range rep.RefusedFetches {
+			refused = refused || f.URL == c.sso
+		}
+		if !refused {
+			t.Errorf("%s: %s is not among the refused fetches %+v", c.name, c.sso, rep.RefusedFetches)
+		}
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the diagnosis connected %d times to the sign-in page on another loopback address", n)
 	}
 }

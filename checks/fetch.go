@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -74,6 +75,7 @@ func (r *run) fetch(ctx context.Context, method, u, contentType string, body []b
 	} else if left < limit {
 		limit = left
 	}
+	outer := ctx
 	ctx, cancel := context.WithTimeout(ctx, fetchBudget)
 	defer cancel()
 	var rd io.Reader
@@ -95,7 +97,7 @@ func (r *run) fetch(ctx context.Context, method, u, contentType string, body []b
 		if errors.As(err, &refused) {
 			return nil, r.refuse(refused)
 		}
-		return nil, err
+		return nil, fetchError(outer, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -114,6 +116,28 @@ func (r *run) fetch(ctx context.Context, method, u, contentType string, body []b
 	}
 	r.addTiming("fetch:"+shortURL(u), time.Since(start))
 	return data, nil
+}
+
+// fetchError words a failed request for the report's details, which IT
+// reads: net/http's `Post "http://…": context deadline exceeded` becomes
+// "no answer within 4s" (the address is named beside it already), or says
+// that the diagnosis' own deadline (outer) ended it.
+func fetchError(outer context.Context, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch {
+	case errors.Is(outer.Err(), context.Canceled):
+		return errors.New("the check was cancelled before it answered")
+	case outer.Err() != nil:
+		return errors.New("the diagnosis' time ran out before it answered")
+	case isTimeout(err):
+		return fmt.Errorf("no answer within %v", fetchBudget)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return errors.New("the connection was refused")
+	}
+	return err
 }
 
 // refuse records a refused fetch as evidence for the report and returns it.

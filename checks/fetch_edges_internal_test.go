@@ -107,3 +107,31 @@ func TestNamedResolver(t *testing.T) {
 		t.Errorf("a non-DNS error changed: %v", err)
 	}
 }
+
+// A redirect may not leave http, nor carry a user name and password, and
+// the refusal is evidence. Two checks guard this on purpose (the client's
+// CheckRedirect and the policy's RoundTripper, which sees every request):
+// each alone is enough, so this test fails only when both are gone.
+func TestFetchRedirectLeavingHTTPIsRefused(t *testing.T) {
+	var base string
+	r, base := fetchServer(t, func(w http.ResponseWriter, req *http.Request) {
+		switch req.URL.Path {
+		case "/to-https":
+			http.Redirect(w, req, strings.Replace(base, "http://", "https://", 1)+"/ca.der", http.StatusFound)
+		case "/to-user":
+			http.Redirect(w, req, strings.Replace(base, "http://", "http://it:secret@", 1)+"/ca.der", http.StatusFound)
+		default:
+			w.Write([]byte("certificate"))
+		}
+	})
+	for path, why := range map[string]string{"/to-https": "only http addresses", "/to-user": "user name or password"} {
+		_, err := r.fetch(context.Background(), "GET", base+path, "", nil, 100)
+		var refused *FetchRefusedError
+		if !errors.As(err, &refused) || !strings.Contains(refused.Reason, why) {
+			t.Errorf("%s: %v, want a refusal: %s", path, err, why)
+		}
+	}
+	if got := len(r.policy().Refused()); got != 2 {
+		t.Errorf("%d refusals recorded, want 2: %+v", got, r.policy().Refused())
+	}
+}

@@ -222,3 +222,76 @@ func TestStapledErrorWording(t *testing.T) {
 		t.Errorf("revocation_unknown for a garbage staple: %+v (%s)", f, ids(rep))
 	}
 }
+
+// The addresses a certificate names but that are not asked are evidence
+// too (issue 16): an ldap:// CRL or AIA address (common in Active
+// Directory certificates) and the ones beyond the per-certificate cap are
+// listed with why, for the gateway's chain as for the device certificate.
+func TestAddressesNotAskedAreEvidence(t *testing.T) {
+	root := newCA(t, "Policy Test Root", nil, "", "")
+	inter := newCA(t, "Policy Test Issuing CA", root, "", "")
+	web, hits := countingServer(t, "127.0.0.1", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".der") {
+			w.Write(inter.cert.Raw)
+		}
+	})
+	ldapCRL := "ldap:///CN=Policy%20Test%20Issuing%20CA,CN=pki,DC=corp,DC=example?certificateRevocationList"
+	beyond := "http://192.0.2.1/d.crl" // TEST-NET-1: never asked, only listed
+	crl := []string{ldapCRL, web + "/a.crl", web + "/b.crl", web + "/c.crl", beyond}
+	rep, _ := runAgainst(t, gatewayOn(t, "127.0.0.1", inter, nil, crl, inter.cert.Raw), root.cert)
+	if hits.Load() != 3 {
+		t.Errorf("%d CRL requests, want the 3 http addresses", hits.Load())
+	}
+	for u, want := range map[string]string{ldapCRL: "only http addresses", beyond: "at most 3 addresses"} {
+		if got := refusedReason(rep, u); !strings.Contains(got, want) {
+			t.Errorf("CRL %s: refused %q, want %q (all: %v)", u, got, want, rep.RefusedFetches)
+		}
+	}
+
+	// OCSP: the same for the responders the leaf names.
+	hits.Store(0)
+	ocspBeyond := "http://192.0.2.1/ocsp"
+	ldapOCSP := "ldap://ocsp.corp.example/"
+	rep, _ = runAgainst(t, gatewayWithOCSP(t, inter, []string{ldapOCSP, web + "/o1", web + "/o2", web + "/o3", ocspBeyond}), root.cert)
+	if hits.Load() != 3 {
+		t.Errorf("%d OCSP requests, want the 3 http addresses", hits.Load())
+	}
+	for u, want := range map[string]string{ldapOCSP: "only http addresses", ocspBeyond: "at most 3 addresses"} {
+		if got := refusedReason(rep, u); !strings.Contains(got, want) {
+			t.Errorf("OCSP %s: refused %q, want %q (all: %v)", u, got, want, rep.RefusedFetches)
+		}
+	}
+
+	ldapAIA := "ldap:///CN=Policy%20Test%20Issuing%20CA,CN=AIA,DC=corp,DC=example?cACertificate"
+	hits.Store(0)
+	rep, _ = runAgainst(t, gatewayOn(t, "127.0.0.1", inter, []string{ldapAIA, web + "/ca.der"}, nil), root.cert)
+	if rep.Trust.Verdict != "trusted" || hits.Load() != 1 {
+		t.Errorf("the http AIA address: verdict %q, %d requests (%s)", rep.Trust.Verdict, hits.Load(), ids(rep))
+	}
+	if got := refusedReason(rep, ldapAIA); !strings.Contains(got, "only http addresses") {
+		t.Errorf("AIA %s: refused %q (all: %v)", ldapAIA, got, rep.RefusedFetches)
+	}
+}
+
+// gatewayWithOCSP is a gateway on 127.0.0.1 that sends its whole chain and
+// whose leaf names the given OCSP responders.
+func gatewayWithOCSP(t *testing.T, ca *testCA, ocspURLs []string) string {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(8), Subject: pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:   currentTime.AddDate(0, -1, 0), NotAfter: currentTime.AddDate(0, 2, 0),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		OCSPServer: ocspURLs,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serveHandshakes(t, ln)
+}

@@ -20,6 +20,7 @@ type chainVerdict struct {
 	anchors    []*x509.Certificate
 	sigChecks  int
 	exhausted  bool
+	outOfTime  bool       // exhausted by the deadline
 	infos      []PathInfo // every candidate, best first, when there is more than one
 }
 
@@ -54,7 +55,7 @@ func pathInfos(v chainVerdict, faults [][]ID) []PathInfo {
 // chain; the network steps only feed it.
 func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, host string, clock ClockInfo, fetch pathbuild.FetchFunc) chainVerdict {
 	res, paths := buildPaths(ctx, sent, pool, fetch)
-	v := chainVerdict{sigChecks: res.SignatureChecks, exhausted: res.Exhausted}
+	v := chainVerdict{sigChecks: res.SignatureChecks, exhausted: res.Exhausted, outOfTime: res.OutOfTime}
 	certs := make([][]Finding, len(paths))
 	trusts := make([][]Finding, len(paths))
 	faults := make([]int, len(paths))
@@ -78,7 +79,13 @@ func judgeChain(ctx context.Context, sent []*x509.Certificate, pool *trustPool, 
 	if len(v.candidates) > 1 && failures(v.cert)+failures(v.trust) > 0 {
 		explainChoice(&v)
 	}
-	if v.exhausted && v.best.end != endTrusted {
+	switch {
+	case v.best.end == endTrusted:
+	case v.outOfTime:
+		// Time ran out (a slow trust store or AIA server left little of
+		// it): not the server's fault, and not "too many certificates".
+		addToFirstFailure(v.trust, fmt.Sprintf("; the search for a path was cut short by the diagnosis' time limit after %d signature checks, so a valid path may have been missed", v.sigChecks))
+	case v.exhausted:
 		addToFirstFailure(v.trust, fmt.Sprintf("; the search for a path stopped after %d signature checks: the server sent %d certificates, too many of the same name to try them all", v.sigChecks, len(sent)))
 	}
 	return v

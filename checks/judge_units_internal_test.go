@@ -1,9 +1,11 @@
 package checks
 
 import (
+	"context"
 	"crypto/x509"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
 )
@@ -85,5 +87,28 @@ func TestPathInfosAndExplainChoice(t *testing.T) {
 	explainChoice(&v)
 	if v.trust[0].Detail != "" || !strings.Contains(v.cert[0].Detail, "none of the 2 candidate paths") {
 		t.Errorf("certificate next: %+v %+v", v.trust, v.cert)
+	}
+}
+
+// A path search the deadline cut short says so in the trust failure's
+// detail, and does not blame the server's certificates for it.
+func TestJudgeChainOutOfTime(t *testing.T) {
+	root, inter, leaf := unitChain(t)
+	pool := &trustPool{roots: []StoreCert{{Cert: root, Origin: "unit root"}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	v := judgeChain(ctx, []*x509.Certificate{leaf, inter}, pool, "vpn.unit.test", ClockInfo{Local: time.Now()}, nil)
+	detail := ""
+	for _, f := range v.trust {
+		if f.Severity == Fail {
+			detail = f.Detail
+			break
+		}
+	}
+	if !strings.Contains(detail, "cut short by the diagnosis' time limit") || strings.Contains(detail, "too many") {
+		t.Errorf("out of time: trust failure's detail %q", detail)
+	}
+	if v = judgeChain(context.Background(), []*x509.Certificate{leaf, inter}, pool, "vpn.unit.test", ClockInfo{Local: time.Now()}, nil); v.best.end != endTrusted {
+		t.Errorf("in time: best path ends %v", v.best.end)
 	}
 }

@@ -1,11 +1,14 @@
 package checks
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"syscall"
@@ -26,6 +29,9 @@ const (
 
 // resolve looks the host up. An IP literal needs no lookup.
 func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
+	if len(r.addrs) > 0 {
+		return r.addrs, nil
+	}
 	if ip := net.ParseIP(r.target.Host); ip != nil {
 		return []string{ip.String()}, nil
 	}
@@ -37,10 +43,18 @@ func (r *run) resolve(ctx context.Context) ([]string, *Finding) {
 		err = &net.DNSError{Err: "no addresses", Name: r.target.Host, IsNotFound: true}
 	}
 	if err != nil {
-		if isTimeout(err) || ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			return nil, r.timeoutFinding(StepDNS, err)
 		}
-		f := newFinding(DNSFailure, Fail, "the server name does not resolve",
+		title := "the server name does not resolve"
+		if isTimeout(err) || ctx.Err() != nil {
+			// No name server answered: the lookup failed, and nothing
+			// reached the VPN server ("the VPN server stopped answering"
+			// would blame it). Unreachable or blocked DNS, a captive
+			// portal: what dns_failure's steps are about.
+			title = "no name server answered the lookup in time"
+		}
+		f := newFinding(DNSFailure, Fail, title,
 			fmt.Sprintf("looking up %s failed: %v", r.target.Host, err), -1)
 		f.Evidence[EvError] = err.Error()
 		return nil, &f
@@ -99,7 +113,9 @@ func sniffProtocol(b []byte) string {
 	case strings.HasPrefix(s, "* OK"):
 		return "IMAP"
 	}
-	return "unknown"
+	// Unknown: no name at all, rather than "unknown", which the
+	// headline would print as the protocol spoken.
+	return ""
 }
 
 func printable(b []byte) string {
@@ -160,4 +176,32 @@ func tlsVersionName(v uint16) string {
 		return ""
 	}
 	return fmt.Sprintf("0x%04x", v)
+}
+
+// maxAnswerHead bounds the status line and headers of an HTTP answer the
+// engine reads by hand (the gateway's Date, the captive-portal probe, the
+// product look-up). http.ReadResponse alone reads headers without end: a
+// gateway sending them forever grew the heap by 90 MiB in 2 s.
+const maxAnswerHead = 64 << 10
+
+// readAnswer reads the answer to req from conn, at most limit bytes of it
+// in all, head and body; past the limit the answer simply ends there.
+func readAnswer(conn io.Reader, req *http.Request, limit int64) (*http.Response, error) {
+	return http.ReadResponse(bufio.NewReaderSize(io.LimitReader(conn, limit), 4096), req)
+}
+
+// ResolverAt is a resolver that asks only the DNS server at addr
+// (host:port), as --dns does. Its connections close as soon as the lookup's
+// context ends: Go's resolver otherwise keeps reading from a silent server
+// until its own timeout (5 s), goroutines and socket outliving the
+// diagnosis that asked.
+func ResolverAt(addr string) *net.Resolver {
+	var d net.Dialer
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			context.AfterFunc(ctx, func() { c.Close() })
+		}
+		return c, err
+	}}
 }

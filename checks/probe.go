@@ -143,9 +143,11 @@ func (r *run) modernFailure(ctx context.Context, hs handshakeResult) *Finding {
 	var rh tls.RecordHeaderError
 	if errors.As(hs.err, &rh) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
-			fmt.Sprintf("the server answered with %q, which is not TLS", printable(rh.RecordHeader[:])), -1)
+			fmt.Sprintf("the server answered with %q, which is not TLS", rh.RecordHeader[:]), -1)
 		f.Evidence[EvPeek] = printable(rh.RecordHeader[:])
-		f.Evidence[EvProtocol] = sniffProtocol(rh.RecordHeader[:])
+		if p := sniffProtocol(rh.RecordHeader[:]); p != "" {
+			f.Evidence[EvProtocol] = p
+		}
 		return &f
 	}
 	if isTimeout(hs.err) || ctx.Err() != nil {
@@ -194,6 +196,12 @@ func (r *run) secondChance(ctx context.Context, addr string, first handshakeResu
 	hs := fromPermissive(res, first.err)
 	hs.probeErr = probeErr
 	if len(res.Certificates) == 0 {
+		if n, ok := oversizedMessage(errors.New(res.Error)); ok && res.ServerHello && n > openSSLCertListMax {
+			// The permissive probe stops at 64 KiB; past what OpenSSL-based
+			// clients read (100 KiB) the size is the cause, not the
+			// versions, as with crypto/tls (modernFailure).
+			return hs, chainTooLarge(n, errors.New(res.Error))
+		}
 		return hs, noChain(first, res, probeErr)
 	}
 	certs, perr := parseServerCerts(res.Certificates)

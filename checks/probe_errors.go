@@ -86,7 +86,7 @@ func alertName(a uint8) string {
 	if n, ok := alertNames[a]; ok {
 		return fmt.Sprintf("%s (%d)", n, a)
 	}
-	return fmt.Sprintf("alert %d", a)
+	return fmt.Sprintf("unknown (%d)", a)
 }
 
 // isHangup reports a bare end of stream or reset: the server hung up, which

@@ -24,7 +24,6 @@ func noChain(first handshakeResult, res PermissiveResult, probeErr error) *Findi
 	case isHangup(first.err) && res.Hangup && !res.ServerHello:
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
 			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", first.err), -1)
-		f.Evidence[EvProtocol] = "none"
 		f.Evidence[EvError] = first.err.Error()
 		return &f
 	}
@@ -64,7 +63,6 @@ func modernOnlyFailure(hs handshakeResult) *Finding {
 	if isHangup(hs.err) {
 		f := newFinding(NotTLS, Fail, "the port does not speak TLS",
 			fmt.Sprintf("the server closed the connection without answering the TLS greeting (%v)", hs.err), -1)
-		f.Evidence[EvProtocol] = "none"
 		f.Evidence[EvError] = hs.err.Error()
 		return &f
 	}

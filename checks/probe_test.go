@@ -630,7 +630,11 @@ func TestNothingAgreed(t *testing.T) {
 	if rep.Primary != checks.NotTLS {
 		t.Fatalf("primary = %s (%s), want not_tls", rep.Primary, ids(rep))
 	}
-	evidence(t, rep, checks.NotTLS, checks.EvProtocol, "none")
+	// No protocol was spoken: none is named ("it spoke none" read as
+	// nonsense in the headline).
+	if p, ok := find(rep, checks.NotTLS).Evidence[checks.EvProtocol]; ok {
+		t.Errorf("protocol evidence %q for a server that said nothing", p)
+	}
 }
 
 // The common case does not pay: on a healthy gateway the TLS step makes one

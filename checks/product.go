@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"io"
@@ -115,7 +114,7 @@ func readProduct(conn net.Conn, t Target) *ProductInfo {
 	if err := req.Write(conn); err != nil {
 		return nil
 	}
-	resp, err := http.ReadResponse(newBufReader(conn), req)
+	resp, err := readAnswer(conn, req, maxAnswerHead+maxLoginPage)
 	if err != nil {
 		return nil
 	}
@@ -123,5 +122,3 @@ func readProduct(conn net.Conn, t Target) *ProductInfo {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxLoginPage))
 	return ClassifyProduct(resp.Header, string(body))
 }
-
-func newBufReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 4096) }

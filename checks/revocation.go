@@ -58,6 +58,10 @@ func (r *run) checkRevocation(ctx context.Context, links []link, stapled []byte,
 	asked := map[int]bool{}
 	for i := 0; i+1 < len(links); i++ {
 		cert, issuer := links[i].cert, links[i+1].cert
+		// What is not asked (ldap://, beyond the first few) is evidence
+		// (issue 16), as for AIA and the device certificate.
+		r.refuseExtra(cert.OCSPServer)
+		r.refuseExtra(cert.CRLDistributionPoints)
 		if i == 0 && len(stapled) > 0 {
 			asked[i] = true
 			add(judgeOCSP(stapled, cert, issuer, now, i, "stapled", ""))

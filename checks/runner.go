@@ -32,6 +32,9 @@ type run struct {
 	// The fetch policy of this diagnosis (issue 16), made on first use.
 	policyOnce sync.Once
 	fetchPol   *fetchPolicy
+	// addrs, when set, are the only addresses this run connects to (an
+	// endpoint the gateway named, checked against the fetch policy).
+	addrs []string
 }
 
 func newFinding(id ID, sev Severity, title, detail string, cert int) Finding {
@@ -117,7 +120,6 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	sh := r.startShared(ctx)
 	endpoints := r.startEndpoints(ctx, sh) // issue 14: the login's other endpoints and the product
 	findings := r.diagnose(ctx, rep, sh)
-	rep.RefusedFetches = r.policy().Refused()
 	for i := range findings {
 		if findings[i].Evidence[EvHost] == "" { // a node's findings may carry it already
 			findings[i].Evidence[EvHost] = target.Host
@@ -128,6 +130,7 @@ func Run(ctx context.Context, target Target, opts Options) *Report {
 	// Issue 14: the other endpoints, each already judged by the client in
 	// its own situation, and the product.
 	findings = endpoints(rep, findings)
+	rep.RefusedFetches = r.policy().Refused() // the endpoints' refusals too
 	rep.Primary = choosePrimary(findings)
 	if rep.Primary == OK {
 		f := newFinding(OK, Pass, "nothing stops a VPN client from trusting this gateway", "", -1)
@@ -231,7 +234,10 @@ func (r *run) diagnoseNode(ctx context.Context, rep *Report, sh *shared, addrs [
 	findings = append(findings, hs.notes...)
 	end((tf == nil || isClientCertTLS(tf, hs)) && !hasFail(hs.notes), rep.TLS.Version)
 
-	clock := r.settleClock(ctx, waitClock(), gateway, hs)
+	cctx, cancel := r.clockCutoff(ctx)
+	rep.Clock = sh.clockBy(cctx)
+	clock := r.settleClock(cctx, rep.Clock, gateway, hs)
+	cancel()
 	rep.Clock = clock
 	lt := sh.trust()
 	rep.Trust = lt.info

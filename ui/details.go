@@ -14,6 +14,7 @@ import (
 
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 )
 
 // kv is one line of the technical details.
@@ -134,7 +135,7 @@ func (w *Wizard) certRows(c checks.ChainCert, now time.Time) []kv {
 		{w.t("cert.source"), w.t("source."+string(c.Source)) + originSuffix(c.Origin)},
 	}
 	if len(c.DNSNames) > 0 || len(c.IPs) > 0 {
-		rows = append(rows, kv{w.t("cert.names"), strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", ")})
+		rows = append(rows, kv{w.t("cert.names"), report.NameList(c, report.View{Lang: w.lang})})
 	}
 	rows = append(rows,
 		kv{w.t("cert.key"), c.Key},

@@ -1,6 +1,11 @@
 package ui
 
 import (
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/canvas"
@@ -24,6 +29,8 @@ func Run(cfg Config) {
 		trace = func(string) {}
 	}
 	a := app.NewWithID(AppID)
+	var closing atomic.Bool
+	stopOnSignal(&closing, func() { fyne.Do(a.Quit) })
 	if cfg.Icon != nil {
 		a.SetIcon(fyne.NewStaticResource("vpndoctor.png", cfg.Icon))
 	}
@@ -39,9 +46,13 @@ func Run(cfg Config) {
 	<-fonts
 	trace("fonts parsed")
 	shown := make(chan struct{})
-	w := buildWizard(a, win, cfg, fyne.Do, shown)
+	w := buildWizard(a, win, cfg, guardedPost(fyne.Do, &closing), shown)
 	trace("start page built")
-	a.Lifecycle().SetOnStopped(w.Close)
+	win.SetOnClosed(func() { closing.Store(true) })
+	a.Lifecycle().SetOnStopped(func() {
+		closing.Store(true)
+		w.Close()
+	})
 	a.Lifecycle().SetOnStarted(func() {
 		close(shown)
 		if cfg.OnStarted != nil {
@@ -49,6 +60,43 @@ func Run(cfg Config) {
 		}
 	})
 	w.win.ShowAndRun() // paints the page now, then runs the event loop
+	closing.Store(true)
+}
+
+// guardedPost is the wizard's way to reach its window from other
+// goroutines (the check, the settings read, a practice gateway): do is
+// fyne.Do. Once the window is closing, what arrives is dropped. Fyne runs
+// a function given to fyne.Do on the caller's goroutine once its event
+// loop has ended, and there it would touch a window whose OpenGL is gone:
+// a settings read or a check finishing just as the window closes ended in
+// a GLFW panic.
+func guardedPost(do func(func()), closing *atomic.Bool) func(func()) {
+	return func(f func()) {
+		if closing.Load() {
+			return
+		}
+		do(func() {
+			if !closing.Load() {
+				f()
+			}
+		})
+	}
+}
+
+// stopOnSignal marks the window closing as soon as the program is asked
+// to end (Ctrl+C, a logout's SIGTERM), and quits. Fyne quits on the same
+// signals, but listens only once its event loop starts, and tells the
+// lifecycle only after the loop has ended; a signal caught here before
+// that would otherwise leave the program running.
+func stopOnSignal(closing *atomic.Bool, quit func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		defer crash.Guard()
+		<-ch
+		closing.Store(true)
+		quit() // a second Quit is harmless
+	}()
 }
 
 // preloadFonts measures a text in each style the start page uses, off

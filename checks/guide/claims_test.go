@@ -55,6 +55,21 @@ func TestClockSkewSaysWhereTheTimeCameFrom(t *testing.T) {
 	if m := mustFor(t, "clock_skew", Ja, Windows, ntp).Meaning; !strings.Contains(m, "時刻サーバーによると、正しい時刻は 2024年11月20日 09:00 です。") {
 		t.Errorf("ja ntp: %q", m)
 	}
+	// The headline too: a bound gives the least the clock is off by.
+	for _, c := range []struct {
+		lang      Lang
+		ev        map[string]string
+		want, not string
+	}{
+		{En, bound, "off by at least 2 years", "about"},
+		{Ja, bound, "少なくとも2年", "約"},
+		{En, ntp, "off by about 2 years", "at least"},
+		{Ja, ntp, "約2年", "少なくとも"},
+	} {
+		if h := mustFor(t, "clock_skew", c.lang, Windows, c.ev).Headline; !strings.Contains(h, c.want) || strings.Contains(h, c.not) {
+			t.Errorf("%s headline %q, want %q and not %q", c.lang, h, c.want, c.not)
+		}
+	}
 }
 
 // tls_version also names a server with which no version and suite could

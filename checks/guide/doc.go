@@ -46,6 +46,11 @@
 // included, so put a separating space inside it. Conditionals do not nest. A
 // list item (a step or an IT fix) that renders empty is left out.
 //
+// {!key:...} is the other way round: kept when the finding has no value for
+// the key. The two together choose a word:
+//
+//	off by {?time_bound:at least}{!time_bound:about} {clock_offset}
+//
 // # Contract with the engine
 //
 // findings.json declares, per finding id, the evidence keys the engine

@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// A template is a text with {key} placeholders and {?key:...} conditionals;
-// see the package documentation.
+// A template is a text with {key} placeholders, {?key:...} conditionals
+// (kept when key has a value) and {!key:...} (kept when it has none); see
+// the package documentation.
 
 // ref is one placeholder in a template. Guard is the key of the conditional
 // it sits in, or "" when it is unconditional; a conditional's own key is a
@@ -50,7 +51,8 @@ func expandInto(b *strings.Builder, s, guard string, lookup func(key, guard stri
 			return fmt.Errorf("stray %q in %q", "}", s)
 		}
 		s = s[i+1:]
-		if strings.HasPrefix(s, "?") {
+		if strings.HasPrefix(s, "?") || strings.HasPrefix(s, "!") {
+			unless := s[0] == '!'
 			if guard != "" {
 				return fmt.Errorf("nested conditional in {?%s:...}", guard)
 			}
@@ -68,9 +70,9 @@ func expandInto(b *strings.Builder, s, guard string, lookup func(key, guard stri
 			}
 			body := s[colon+1 : colon+1+end]
 			s = s[colon+1+end+1:]
-			keep, ok := true, true
-			if _, ok = lookup(key, key, true); !ok {
-				keep = false
+			_, keep := lookup(key, key, true)
+			if unless {
+				keep = !keep
 			}
 			var inner strings.Builder
 			if err := expandInto(&inner, body, key, lookup); err != nil {

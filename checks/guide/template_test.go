@@ -64,4 +64,17 @@ func TestExpandConditional(t *testing.T) {
 	if err != nil || got != "Send the chain. Done." {
 		t.Errorf("without key: %q, %v", got, err)
 	}
+	const either = "off by {?time_bound:at least}{!time_bound:about} {clock_offset}"
+	for ev, want := range map[string]string{"before": "off by at least 2y", "": "off by about 2y"} {
+		m := map[string]string{"clock_offset": "2y"}
+		if ev != "" {
+			m["time_bound"] = ev
+		}
+		if got, err := expand(either, lookup(m)); err != nil || got != want {
+			t.Errorf("time_bound %q: %q, %v; want %q", ev, got, err, want)
+		}
+	}
+	if refs, err := parseRefs(either); err != nil || len(refs) != 3 || !refs[1].Cond || refs[1].Key != "time_bound" {
+		t.Errorf("parseRefs(%q) = %+v, %v", either, refs, err)
+	}
 }

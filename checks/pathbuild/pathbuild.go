@@ -109,8 +109,10 @@ type Result struct {
 	Paths []Path
 	// SignatureChecks is how many distinct signatures were verified.
 	SignatureChecks int
-	// Exhausted is set when a limit cut the search short.
+	// Exhausted is set when a limit cut the search short; OutOfTime when
+	// that limit was the caller's deadline (ctx), not one of Limits.
 	Exhausted bool
+	OutOfTime bool
 	// Fetched holds every certificate downloaded by AIA.
 	Fetched []Cert
 }
@@ -176,6 +178,7 @@ func (b *builder) extend(ctx context.Context, chain []Cert) {
 	b.visits++
 	if b.visits > b.lim.MaxVisits || len(b.res.Paths) >= b.lim.MaxPaths || ctx.Err() != nil {
 		b.exhaust = true
+		b.res.OutOfTime = b.res.OutOfTime || ctx.Err() != nil
 		return
 	}
 	cur := chain[len(chain)-1]

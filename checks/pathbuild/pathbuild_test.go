@@ -408,8 +408,8 @@ var pathTests = []pathTest{
 			return Input{Sent: append(sent, ica.cert), Roots: store{root.cert}}
 		},
 		check: func(t *testing.T, r Result, best Path) {
-			if r.SignatureChecks > DefaultLimits.MaxSignatureChecks || !r.Exhausted {
-				t.Errorf("%d signature checks (limit %d), exhausted %v", r.SignatureChecks, DefaultLimits.MaxSignatureChecks, r.Exhausted)
+			if r.SignatureChecks > DefaultLimits.MaxSignatureChecks || !r.Exhausted || r.OutOfTime {
+				t.Errorf("%d signature checks (limit %d), exhausted %v, out of time %v", r.SignatureChecks, DefaultLimits.MaxSignatureChecks, r.Exhausted, r.OutOfTime)
 			}
 			if best.End == Trusted {
 				t.Errorf("the real issuer lies past the budget, yet %s was found", names(best))
@@ -450,5 +450,22 @@ func TestRank(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("order %v, want %v", got, want)
 		}
+	}
+}
+
+// A search the caller's deadline cuts short says so (OutOfTime): the
+// caller must not blame the server's certificates for it.
+func TestBuildOutOfTime(t *testing.T) {
+	root := issue(t, "Root", nil, nil, true)
+	ica := issue(t, "ICA", nil, root, true)
+	leaf := issue(t, "vpn.example", nil, ica, false)
+	in := Input{Sent: []*x509.Certificate{leaf.cert, ica.cert}, Roots: store{root.cert}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r := Build(ctx, in); !r.Exhausted || !r.OutOfTime || len(r.Paths) != 0 {
+		t.Errorf("cancelled: exhausted %v, out of time %v, %d paths", r.Exhausted, r.OutOfTime, len(r.Paths))
+	}
+	if r := Build(context.Background(), in); r.Exhausted || r.OutOfTime || len(r.Paths) != 1 || r.Paths[0].End != Trusted {
+		t.Errorf("in time: exhausted %v, out of time %v, paths %+v", r.Exhausted, r.OutOfTime, r.Paths)
 	}
 }

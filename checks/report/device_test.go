@@ -47,6 +47,36 @@ func TestDeviceLines(t *testing.T) {
 			t.Errorf("%s client line %q, want %q", lang, got, want)
 		}
 	}
+	// In the list of findings too: the server refuses the login in these
+	// apps; it is not the apps that refuse the server.
+	rep.Findings[0].BlocksClients = []string{"anyconnect-windows", "openconnect-gnutls"}
+	rep.Findings = append(rep.Findings, checks.Finding{ID: checks.CertExpired, Severity: checks.Fail, Blocks: true, BlocksClients: []string{"anyconnect-windows"}})
+	for _, c := range []struct {
+		lang           guide.Lang
+		device, server string
+	}{
+		{guide.En, "login refused by the VPN server in: ", "refused by: "},
+		{guide.Ja, "VPN サーバーにログインを拒否される VPN アプリ: ", "拒否する VPN アプリ: "},
+	} {
+		for _, format := range []Format{"text", HTML} {
+			var b strings.Builder
+			var err error
+			if format == HTML {
+				err = Write(&b, format, rep, View{Lang: c.lang, Loc: time.UTC})
+			} else {
+				err = WriteText(&b, rep, View{Lang: c.lang, Loc: time.UTC})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			dev := strings.Index(out, c.device)
+			srv := strings.LastIndex(out, c.server)
+			if dev < 0 || srv < 0 || srv < dev || strings.Count(out, c.server) != 1 {
+				t.Errorf("%s %s report: the device finding's apps are not under %q and the server finding's under %q:\n%s", c.lang, format, c.device, c.server, out)
+			}
+		}
+	}
 	if DeviceLines(&checks.Report{}, View{}) != nil {
 		t.Error("no device certificate involved, yet lines")
 	}

@@ -44,10 +44,19 @@ type Document struct {
 
 // WriteJSON writes the JSON document.
 func WriteJSON(w io.Writer, rep *checks.Report, v View) error {
+	return WriteJSONValue(w, Document{Report: rep, System: v.Facts})
+}
+
+// WriteJSONValue writes any document the commands print (check --json,
+// system --json, clients --json) as WriteJSON does: indented, with the
+// characters a terminal would obey escaped (issue 16). A certificate's
+// subject, a VPN profile's address or a server's error text in it cannot
+// drive the terminal it is printed on.
+func WriteJSONValue(w io.Writer, doc any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(Document{Report: rep, System: v.Facts}); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return err
 	}
 	_, err := w.Write(escapeJSON(buf.Bytes()))

@@ -86,7 +86,7 @@ footer { margin-top: 2em; color: #56616d; font-size: .85em; }
 {{range .Findings}}<div class="finding">
 <span class="sev {{.Severity}}">{{.Severity}}</span> <code>{{.ID}}</code> — {{.Headline}}
 <div>{{.Title}}{{if .Detail}}: {{.Detail}}{{end}}</div>
-{{if .Refusers}}<div>{{$.L.Refusers}}: {{.Refusers}}</div>{{end}}
+{{if .Refusers}}<div>{{.RefusersLabel}}: {{.Refusers}}</div>{{end}}
 {{if .Evidence}}<table>{{range .Evidence}}<tr><th>{{.K}}</th><td><code>{{.V}}</code></td></tr>{{end}}</table>{{end}}
 </div>{{end}}
 
@@ -124,9 +124,10 @@ type kv struct{ K, V string }
 
 type htmlFinding struct {
 	checks.Finding
-	Headline string
-	Refusers string // the VPN apps this finding makes refuse the server
-	Evidence []kv
+	Headline      string
+	Refusers      string // the VPN apps this finding makes refuse the server (or, for the device's certificate, whose login the server refuses)
+	RefusersLabel string
+	Evidence      []kv
 }
 
 type htmlCert struct {
@@ -174,14 +175,14 @@ func WriteHTML(w io.Writer, rep *checks.Report, v View) error {
 		Support: SupportLine(v.Support),
 	}
 	for _, f := range rep.Findings {
-		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence), Refusers: blockedNames(f, v)})
+		d.Findings = append(d.Findings, htmlFinding{Finding: f, Headline: Guide(f, v).Headline, Evidence: sortedKV(f.Evidence), Refusers: blockedNames(f, v), RefusersLabel: blockedLabel(f, v)})
 	}
 	for _, c := range rep.Chain {
 		src := string(c.Source)
 		if c.Origin != "" {
 			src += " — " + c.Origin
 		}
-		names := strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", ")
+		names := NameList(c, v)
 		if names == "" {
 			names = "—"
 		}
@@ -252,8 +253,7 @@ func htmlLabels(v View) map[string]string {
 			"Chain": "証明書チェーン", "NoChain": "サーバーから証明書を受け取れませんでした。",
 			"Issuer": "発行者", "Validity": "有効期間", "Names": "名前 (SAN)", "KeySig": "鍵・署名",
 			"Serial": "シリアル番号", "Source": "入手元", "Connection": "接続の情報", "System": "このコンピューターの情報",
-			"Refusers": "拒否する VPN アプリ",
-			"Timings":  "所要時間", "Footer": "このレポートには秘密鍵・パスワード・Cookie は含まれていません。",
+			"Timings": "所要時間", "Footer": "このレポートには秘密鍵・パスワード・Cookie は含まれていません。",
 		}
 	}
 	return map[string]string{
@@ -263,7 +263,6 @@ func htmlLabels(v View) map[string]string {
 		"Chain": "Certificate chain", "NoChain": "The server sent no certificate.",
 		"Issuer": "Issuer", "Validity": "Validity", "Names": "Names (SAN)", "KeySig": "Key / signature",
 		"Serial": "Serial", "Source": "Source", "Connection": "Connection", "System": "This computer",
-		"Refusers": "refused by",
-		"Timings":  "Timings", "Footer": "This report holds no private key, password or cookie.",
+		"Timings": "Timings", "Footer": "This report holds no private key, password or cookie.",
 	}
 }

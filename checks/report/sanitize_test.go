@@ -36,6 +36,7 @@ func TestVisible(t *testing.T) {
 		"zero\u200bwidth\ufeff":     "zero<U+200B>width<U+FEFF>",
 		"bad\xffutf8":               `bad\xffutf8`,
 		"sep\u2028":                 "sep<U+2028>",
+		"note\ufff9ruby\ufffb":      "note<U+FFF9>ruby<U+FFFB>",
 	}
 	for in, want := range tests {
 		got := report.Visible(in)

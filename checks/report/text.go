@@ -136,7 +136,7 @@ func WriteText(w io.Writer, rep *checks.Report, v View) error {
 			fmt.Fprintf(&b, "       %s\n", f.Detail)
 		}
 		if n := blockedNames(f, v); n != "" && f.Severity != checks.Pass {
-			fmt.Fprintf(&b, "       %s%s\n", v.tr("拒否する VPN アプリ: ", "refused by: "), n)
+			fmt.Fprintf(&b, "       %s: %s\n", blockedLabel(f, v), n)
 		}
 	}
 	if n := clientNote(rep, v); n != "" {
@@ -159,7 +159,7 @@ func writeCert(b *strings.Builder, i int, c checks.ChainCert, rep *checks.Report
 	fmt.Fprintf(b, "    %s %s\n", pad(v.tr("発行者", "issuer"), 9), c.Issuer)
 	fmt.Fprintf(b, "    %s %s .. %s (%s)\n", pad(v.tr("有効期間", "valid"), 9), formatTime(c.NotBefore, v), formatTime(c.NotAfter, v), daysLeft(c, rep, v))
 	if len(c.DNSNames) > 0 || len(c.IPs) > 0 {
-		fmt.Fprintf(b, "    %s %s\n", pad(v.tr("名前", "names"), 9), strings.Join(append(append([]string{}, c.DNSNames...), c.IPs...), ", "))
+		fmt.Fprintf(b, "    %s %s\n", pad(v.tr("名前", "names"), 9), NameList(c, v))
 	}
 	fmt.Fprintf(b, "    %s %s, %s\n", pad(v.tr("鍵/署名", "key/sig"), 9), c.Key, c.SigAlg)
 	fmt.Fprintf(b, "    %s %s\n", pad("sha256", 9), c.SHA256)

@@ -41,7 +41,7 @@ func ClientLine(rep *checks.Report, v View) string {
 	if rep.Primary == checks.OK || !pf.Blocks {
 		return ""
 	}
-	if strings.HasPrefix(string(pf.ID), "client_cert_") {
+	if deviceCause(pf.ID) {
 		// Here the gateway refuses the device, not the app the server.
 		return guide.RefusesDevice(v.Lang)
 	}
@@ -143,6 +143,19 @@ func clientNote(rep *checks.Report, v View) string {
 // blockedNames lists the clients a finding blocks, by the names people know.
 func blockedNames(f checks.Finding, v View) string {
 	return guide.ClientList(v.Lang, f.BlocksClients)
+}
+
+// deviceCause says whether a finding is about this computer's own
+// (client) certificate: then the VPN server refuses the login, where other
+// findings are about the VPN app refusing the server.
+func deviceCause(id checks.ID) bool { return strings.HasPrefix(string(id), "client_cert_") }
+
+// blockedLabel heads the list of blockedNames in a report's findings.
+func blockedLabel(f checks.Finding, v View) string {
+	if deviceCause(f.ID) {
+		return v.tr("VPN サーバーにログインを拒否される VPN アプリ", "login refused by the VPN server in")
+	}
+	return v.tr("拒否する VPN アプリ", "refused by")
 }
 
 // PrimaryText is the fix guide's text for the primary cause. When the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -114,7 +113,8 @@ func plainError(err error) string {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
-	return msg
+	// An error may quote a profile's address or a server's text (issue 16).
+	return report.Visible(msg)
 }
 
 // parseInterleaved lets flags come before or after the positional
@@ -278,9 +278,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := report.WriteJSONValue(stdout, rep); err != nil {
 			return exitIO, err
 		}
 	} else if err := report.WriteText(stdout, rep, view); err != nil {
@@ -374,11 +372,7 @@ func resolverFor(server string) (*net.Resolver, error) {
 	if err != nil {
 		return nil, usagef("--dns: %v", err)
 	}
-	addr := t.HostPort()
-	var d net.Dialer
-	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
-		return d.DialContext(ctx, network, addr)
-	}}, nil
+	return checks.ResolverAt(t.HostPort()), nil
 }
 
 func validNTP(s string) error {

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 
 	"github.com/vpndoctor/vpndoctor/checks/clients"
 	"github.com/vpndoctor/vpndoctor/checks/guide"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 )
 
 // client chooses whose rules judge a real gateway: --client, else IT's
@@ -45,10 +45,9 @@ func cmdClients(args []string, stdout io.Writer) (int, error) {
 			Profiles []clients.Profile `json:"profiles"`
 		}{Chosen: choice.ID(), How: choice.How, From: choice.From}
 		doc.Profiles = clients.All()
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return exitOK, enc.Encode(doc)
+		return exitOK, report.WriteJSONValue(stdout, doc)
 	}
+	stdout = visibleWriter{stdout}
 	for _, p := range clients.All() {
 		mark := "  "
 		if p.ID == choice.ID() {

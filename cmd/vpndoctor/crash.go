@@ -7,6 +7,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
@@ -19,18 +20,23 @@ import (
 // crash file is written.
 const exitCrash = 4
 
+// windowOpened is set once the wizard's window runs: a GLFW panic after
+// that is not a missing display but an internal error, and gets a crash
+// file like any other.
+var windowOpened atomic.Bool
+
 // installCrashHandler makes every panic (main's and the goroutines' that
 // defer crash.Guard) end in a crash file and one plain line on stderr.
 func installCrashHandler(stderr io.Writer, exit func(int)) {
 	crash.SetHandler(func(v any, stack []byte) {
-		if noDisplayPanic(v) {
+		if !windowOpened.Load() && noDisplayPanic(v) {
 			fmt.Fprintln(stderr, noDisplayLine)
 			exit(exitUsage)
 			return
 		}
 		name, err := writeCrashFile(crashDir(), v, stack, time.Now())
 		if err != nil {
-			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program (%v); the crash file could not be written: %v\n", v, err)
+			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program (%s); the crash file could not be written: %v\n", report.Visible(fmt.Sprint(v)), err)
 		} else {
 			fmt.Fprintf(stderr, "vpndoctor: an internal error stopped the program; what happened is in %s (it holds no password or key; please send it to IT)\n", name)
 		}
@@ -54,8 +60,19 @@ var (
 
 // crashText is the crash file's content: version, system, the panic and
 // the stack, with this computer's and the user's names hidden and no
-// command line (it may name key files), no environment.
-func crashText(v any, stack []byte, now time.Time) string {
+// command line (it may name key files), no environment. The panic value
+// may carry a server's text: its escapes are shown visibly (issue 16), as
+// the file is read in a terminal or an editor.
+func crashText(v any, stack []byte, now time.Time, facts map[string]string) string {
+	text := fmt.Sprintf("vpndoctor %s crash report\ntime: %s\nsystem: %s/%s, %s\n\npanic: %v\n\n%s",
+		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), report.VisibleLines(fmt.Sprint(v)), stack)
+	text = pemBlock.ReplaceAllString(text, "[private key removed]")
+	text = secretWords.ReplaceAllString(text, "${1}[removed]")
+	return report.RedactText(text, facts)
+}
+
+// crashFacts are the names the crash file must not carry.
+func crashFacts() map[string]string {
 	facts := map[string]string{}
 	if h, err := os.Hostname(); err == nil {
 		facts["hostname"] = h
@@ -63,11 +80,7 @@ func crashText(v any, stack []byte, now time.Time) string {
 	if u, err := user.Current(); err == nil {
 		facts["user"] = filepath.Base(u.Username)
 	}
-	text := fmt.Sprintf("vpndoctor %s crash report\ntime: %s\nsystem: %s/%s, %s\n\npanic: %v\n\n%s",
-		checks.Version, now.UTC().Format(time.RFC3339), runtime.GOOS, runtime.GOARCH, runtime.Version(), v, stack)
-	text = pemBlock.ReplaceAllString(text, "[private key removed]")
-	text = secretWords.ReplaceAllString(text, "${1}[removed]")
-	return report.RedactText(text, facts)
+	return facts
 }
 
 func writeCrashFile(dir string, v any, stack []byte, now time.Time) (string, error) {
@@ -75,5 +88,5 @@ func writeCrashFile(dir string, v any, stack []byte, now time.Time) (string, err
 		return "", err
 	}
 	name := filepath.Join(dir, "crash-"+now.UTC().Format("20060102-150405")+".txt")
-	return name, os.WriteFile(name, []byte(crashText(v, stack, now)), 0o600)
+	return name, os.WriteFile(name, []byte(crashText(v, stack, now, crashFacts())), 0o600)
 }

@@ -31,10 +31,6 @@ const defaultDemo = "expired"
 // client profiles and the system facts are read after it is on screen and
 // arrive in it (ui.Config.Later).
 func openWizard(args []string, stderr io.Writer) int {
-	if !hasDisplay(os.Getenv) || !displayReachable(os.Getenv) {
-		fmt.Fprintln(stderr, noDisplayLine)
-		return exitUsage
-	}
 	fs := flag.NewFlagSet("vpndoctor", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	demo := fs.String("demo", "", "")
@@ -61,6 +57,12 @@ func openWizard(args []string, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "vpndoctor: %s\n", plainError(err))
+		return exitUsage
+	}
+	// After the flags (a mistyped flag is said first, and the tests see how
+	// the flags are read without a display), before anything is read.
+	if !hasDisplay(os.Getenv) || !displayReachable(os.Getenv) {
+		fmt.Fprintln(stderr, noDisplayLine)
 		return exitUsage
 	}
 	if cfg.Lang == "" {
@@ -113,11 +115,15 @@ func openWizard(args []string, stderr io.Writer) int {
 		return report.Write(w, report.Format(format), rep, v)
 	}
 	cfg.OpenFolder = platform.OpenFolder
-	if os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != "" {
+	tracing := os.Getenv("VPNDOCTOR_LAUNCH_TRACE") != ""
+	if tracing {
 		cfg.Trace = func(stage string) {
 			fmt.Fprintf(stderr, "vpndoctor: %s %d ms after the program started\n", stage, time.Since(processStart).Milliseconds())
 		}
-		cfg.OnStarted = func() {
+	}
+	cfg.OnStarted = func() {
+		windowOpened.Store(true)
+		if tracing {
 			fmt.Fprintf(stderr, "vpndoctor: window ready %d ms after the program started\n", time.Since(processStart).Milliseconds())
 		}
 	}

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"time"
 
@@ -16,10 +17,19 @@ import (
 var processStart = time.Now()
 
 func main() {
-	installCrashHandler(os.Stderr, os.Exit)
+	os.Exit(guarded(os.Stderr, os.Exit, func() int {
+		if len(os.Args) > 1 {
+			attachConsole() // a command typed in a Windows console prints there
+		}
+		return run(os.Args[1:], os.Stdout, os.Stderr)
+	}))
+}
+
+// guarded runs the program's body with the crash handler installed and
+// main's own panics recovered into a crash file (issue 16, item 3); the
+// tests run it as main does (hardening_test.go).
+func guarded(stderr io.Writer, exit func(int), body func() int) int {
+	installCrashHandler(stderr, exit)
 	defer crash.Guard()
-	if len(os.Args) > 1 {
-		attachConsole() // a command typed in a Windows console prints there
-	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	return body()
 }

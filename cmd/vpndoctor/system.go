@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/checks/report"
 	"github.com/vpndoctor/vpndoctor/platform"
 )
 
@@ -157,10 +157,9 @@ func cmdSystem(args []string, stdout io.Writer) (int, error) {
 		doc.Identities = []platform.Identity{}
 	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return exitOK, enc.Encode(doc)
+		return exitOK, report.WriteJSONValue(stdout, doc)
 	}
+	stdout = visibleWriter{stdout}
 	f := doc.Facts
 	fmt.Fprintf(stdout, "OS:           %s %s\n", f.OS, f.OSVersion)
 	fmt.Fprintf(stdout, "Time zone:    %s (sync %s, server %s)\n", f.TimeZone, f.TimeSync, orUnknown(f.NTPServer))
