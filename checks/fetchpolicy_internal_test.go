@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFetchPolicyAllowed(t *testing.T) {
@@ -147,5 +148,33 @@ func TestFetchPolicyChecksDialledAddress(t *testing.T) {
 	var re *FetchRefusedError
 	if !errors.As(err, &re) || !strings.Contains(re.Reason, "loopback") {
 		t.Errorf("fetch through a dialler that lands on loopback: %v", err)
+	}
+}
+
+// Only downloads above the certificate cap (CRLs) wait for the one big
+// slot: an AIA certificate or OCSP answer at exactly the cap goes ahead
+// while a CRL download holds it.
+func TestFetchAtTheCertCapSkipsTheBigSlot(t *testing.T) {
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("answer")) })}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	u := "http://" + ln.Addr().String() + "/ocsp"
+	r := &run{opts: withDefaults(Options{}), timings: map[string]int64{}}
+	r.policy().setGateway(net.ParseIP("127.0.0.1"))
+	r.policy().bigSlot <- struct{}{} // a CRL download is under way
+	defer func() { <-r.policy().bigSlot }()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if data, err := r.fetch(ctx, "GET", u, "", nil, maxCertDownload); err != nil || string(data) != "answer" {
+		t.Errorf("at the certificate cap, beside a CRL download: %q, %v", data, err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel2()
+	if _, err := r.fetch(ctx2, "GET", u, "", nil, maxCertDownload+1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("above the cap, beside a CRL download: %v, want it to wait for the slot", err)
 	}
 }
