@@ -225,6 +225,9 @@ func TestDeviceCertificateRevocation(t *testing.T) {
 	}{
 		{name: "revoked via OCSP", ocsp: []string{"ocsp"}, revoke: "ocsp", want: checks.ClientCertRevoked, sev: checks.Fail, state: checks.DeviceRevRevoked, source: "ocsp"},
 		{name: "revoked via CRL", crl: []string{"crl"}, revoke: "crl", want: checks.ClientCertRevoked, sev: checks.Fail, state: checks.DeviceRevRevoked, source: "crl"},
+		// No OCSP and two CRLs, the first unreachable: each answer has a
+		// place of its own.
+		{name: "revoked in the second of two CRLs", crl: []string{closed, "crl"}, revoke: "crl", want: checks.ClientCertRevoked, sev: checks.Fail, state: checks.DeviceRevRevoked, source: "crl"},
 		{name: "revoked in the CRL, OCSP says good", ocsp: []string{"ocsp"}, crl: []string{"crl"}, revoke: "crl", want: checks.ClientCertRevoked, sev: checks.Fail, state: checks.DeviceRevRevoked, source: "crl"},
 		{name: "good", ocsp: []string{"ocsp"}, crl: []string{"crl"}, want: checks.OK, state: checks.DeviceRevGood},
 		{name: "revoked, gateway does not check", ocsp: []string{"ocsp"}, revoke: "ocsp", lax: true, want: checks.OK, sev: checks.Warn, state: checks.DeviceRevRevoked, source: "ocsp"},
@@ -265,6 +268,9 @@ func TestDeviceCertificateRevocation(t *testing.T) {
 			}
 			d := rep.DeviceCerts[0]
 			checkDeviceRevocation(t, d, tc.state, tc.source, tc.note)
+			if tc.state == checks.DeviceRevRevoked && !strings.HasPrefix(d.Note, "revoked on ") {
+				t.Errorf("device note %q, want it to begin with what its CA said", d.Note)
+			}
 			f := find(rep, checks.ClientCertRevoked)
 			switch {
 			case tc.sev == "" && f != nil:
