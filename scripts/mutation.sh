@@ -95,6 +95,7 @@ if [ "${MUTATION_PRECHECK:-1}" != 0 ] && ! (cd "$MUTATION_SRC" && PATH="$shim:$P
   echo "mutation: the unmutated tree fails its tests as mutants are tested; fix that first" >&2
   exit 2
 fi
+rm -f "$out" # a report left by an earlier run must not be read as this one's
 PATH="$shim:$PATH" "$GREMLINS" unleash --workers "${WORKERS:-2}" --timeout-coefficient 3 -o "$out" "${excludes[@]}" ./checks
 rc=$?
 [ -f "$out" ] && scripts/mutation-report.py "$out"
@@ -115,5 +116,8 @@ if [ -f "$out" ]; then
 fi
 if [ -z "${MUTATE_FILES:-}" ] || [ -n "${GUARDS:-}" ]; then
   scripts/guard-deletion.sh || rc=1
+  # The protective lines around the engine (fetch policy call sites, the
+  # sanitizer at each rendering, crash guards, exit codes): about 30 min.
+  scripts/protect-deletion.sh || rc=1
 fi
 exit $rc
