@@ -177,7 +177,9 @@ func TestChoiceExplainedOnlyAmongSeveral(t *testing.T) {
 	}
 	// One path: an expired leaf under an untrusted root.
 	root := guardRoot(t, "Lone Root", nil)
-	expired := guardLeaf(t, root, func(c *x509.Certificate) { c.NotBefore, c.NotAfter = guardTime.AddDate(-1, 0, 0), guardTime.AddDate(0, 0, -1) })
+	expired := guardLeaf(t, root, func(c *x509.Certificate) {
+		c.NotBefore, c.NotAfter = guardTime.AddDate(-1, 0, 0), guardTime.AddDate(0, 0, -1)
+	})
 	v := judgeChain(context.Background(), []*x509.Certificate{expired, root.cert}, &trustPool{}, "vpn.example.com", clock, nil)
 	if len(v.candidates) != 1 || explained(v) {
 		t.Errorf("one path: %d candidates, explained %v", len(v.candidates), explained(v))
@@ -197,7 +199,9 @@ func TestChoiceExplainedOnlyAmongSeveral(t *testing.T) {
 		c, _ := x509.ParseCertificate(der)
 		icas = append(icas, c)
 	}
-	leaf := guardLeaf(t, &guardCA{icas[0], key}, func(c *x509.Certificate) { c.NotBefore, c.NotAfter = guardTime.AddDate(-1, 0, 0), guardTime.AddDate(0, 0, -1) })
+	leaf := guardLeaf(t, &guardCA{icas[0], key}, func(c *x509.Certificate) {
+		c.NotBefore, c.NotAfter = guardTime.AddDate(-1, 0, 0), guardTime.AddDate(0, 0, -1)
+	})
 	v = judgeChain(context.Background(), []*x509.Certificate{leaf, icas[0], icas[1], r1.cert, r2.cert}, &trustPool{}, "vpn.example.com", clock, nil)
 	if len(v.candidates) < 2 || failures(v.cert) == 0 || failures(v.trust) == 0 || !explained(v) {
 		t.Errorf("two paths: %d candidates, %d cert and %d trust failures, explained %v", len(v.candidates), failures(v.cert), failures(v.trust), explained(v))
