@@ -6,7 +6,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -85,21 +84,7 @@ func TestHostileCertificateIsShownVisibly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _ = c.(*tls.Conn).Handshake(); c.Close() }()
-		}
-	}()
-	target, _ := checks.ParseTarget(ln.Addr().String())
+	target := serveTLS(t, key, der)
 	rep := checks.Run(context.Background(), target, checks.Options{Now: clock, Timeout: 5 * time.Second})
 	if !strings.Contains(rep.Chain[0].Subject, "\x1b") {
 		t.Fatalf("the engine's report should keep the subject exact: %q", rep.Chain[0].Subject)

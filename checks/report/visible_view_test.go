@@ -6,7 +6,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	stdhtml "html"
@@ -69,21 +68,7 @@ func TestHeadlineShowsEvidenceVisibly(t *testing.T) {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}
 	der, _ := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der, caDER}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _ = c.(*tls.Conn).Handshake(); c.Close() }()
-		}
-	}()
-	target, _ := checks.ParseTarget(ln.Addr().String())
+	target := serveTLS(t, key, der, caDER)
 	rep := checks.Run(context.Background(), target, checks.Options{Now: clock, Timeout: 5 * time.Second, Trust: checks.StaticStore{Name: "test"}})
 	for _, lang := range []guide.Lang{guide.En, guide.Ja} {
 		v := view(lang)
