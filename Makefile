@@ -61,6 +61,7 @@ cross:
 # build cache): a cold Windows cross-build of Fyne takes minutes.
 test: deps fmt-check
 	@scripts/ensure-debs.sh $(TEST_DEBS) $(VPN_DEBS) $(PKG_DEBS)
+	scripts/test-ensure-debs.sh
 	$(GO) vet ./...
 	$(MAKE) --no-print-directory cross
 	$(GO) test -race -count=1 ./...

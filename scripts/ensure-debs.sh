@@ -29,9 +29,29 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 fi
 cleanup() { [ -n "$policy" ] && $sudo rm -f "$policy"; return 0; }
 trap cleanup EXIT
-apt=($sudo apt-get -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3)
+apt=($sudo env LC_ALL=C apt-get -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3)
+# apt-get waits for dpkg's lock (DPkg::Lock::Timeout) but not for the lock
+# of its package lists: `apt-get update` fails at once while apt-daily is
+# refreshing them. Wait for that lock too, up to the same 15 minutes.
+update() {
+  local out i
+  for i in $(seq 180); do
+    if out=$("${apt[@]}" update -qq 2>&1); then
+      [ -z "$out" ] || printf '%s\n' "$out"
+      return 0
+    fi
+    if ! grep -q "Could not get lock" <<<"$out"; then
+      printf '%s\n' "$out" >&2
+      return 1
+    fi
+    [ "$i" -eq 1 ] && echo "waiting for another apt process to finish (it holds the lock of apt's package lists)" >&2
+    sleep 5
+  done
+  printf '%s\n' "$out" >&2
+  return 1
+}
 for try in 1 2 3; do
-  if "${apt[@]}" update -qq && "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
+  if update && "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
     exit 0
   fi
   echo "apt-get failed (try $try of 3); retrying in $((try * 10)) s" >&2
