@@ -3,7 +3,10 @@ package checks
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -112,6 +115,89 @@ func TestSplitClientCert(t *testing.T) {
 	} {
 		if g, o := splitClientCert(c); g != c || o != nil {
 			t.Errorf("%s: kept for judging, not offered: %v %v", name, g, o)
+		}
+	}
+}
+
+// allowsClientAuth, one row per way a certificate may or may not be used to
+// log in (RFC 5280 4.2.1.3 and 4.2.1.12: no extension means no limit).
+func TestAllowsClientAuthRows(t *testing.T) {
+	unknown := []asn1.ObjectIdentifier{{1, 3, 6, 1, 4, 1, 311, 20, 2, 2}} // smart card logon alone
+	for _, tc := range []struct {
+		name string
+		c    x509.Certificate
+		want bool
+	}{
+		{"no key usage, no extended key usage", x509.Certificate{}, true},
+		{"digital signature", x509.Certificate{KeyUsage: x509.KeyUsageDigitalSignature}, true},
+		{"key encipherment only: cannot sign the handshake", x509.Certificate{KeyUsage: x509.KeyUsageKeyEncipherment}, false},
+		{"client authentication", x509.Certificate{ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, true},
+		{"any extended key usage", x509.Certificate{ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}, true},
+		{"server authentication only", x509.Certificate{ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, false},
+		{"server and client authentication", x509.Certificate{ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}, true},
+		{"only a usage Go does not know", x509.Certificate{UnknownExtKeyUsage: unknown}, false},
+		{"a usage Go does not know, and client authentication", x509.Certificate{UnknownExtKeyUsage: unknown,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, true},
+		{"client authentication, but no digital signature", x509.Certificate{KeyUsage: x509.KeyUsageKeyAgreement,
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, false},
+	} {
+		if got := allowsClientAuth(&tc.c); got != tc.want {
+			t.Errorf("%s: %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The note says why a device certificate is fine when nothing is wrong, and
+// lists every problem otherwise.
+func TestDeviceJudgeNote(t *testing.T) {
+	ca := guardRoot(t, "Device Note CA", nil)
+	good, _ := guardCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "pc-1"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}, ca)
+	j := &deviceJudge{now: guardTime, acceptable: []string{rdnString(ca.cert.RawSubject)}}
+	d := j.judge([]*x509.Certificate{good}, DeviceSystem, "")
+	if len(d.Problems) != 0 || d.Note != "valid, for client authentication, from a CA the gateway accepts" {
+		t.Errorf("good device: %v %q", d.Problems, d.Note)
+	}
+	bad, _ := guardCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "pc-2"}, NotBefore: guardTime.AddDate(-2, 0, 0),
+		NotAfter: guardTime.AddDate(0, 0, -3), ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}, ca)
+	d = j.judge([]*x509.Certificate{bad}, DeviceGiven, "no private key was found for it")
+	want := "no private key was found for it; expired on " + guardTime.AddDate(0, 0, -3).UTC().Format("2006-01-02") +
+		"; not made for logging in (its key usage is " + usageList(bad) + ")"
+	if d.Note != want || len(d.Problems) != 3 {
+		t.Errorf("bad device: %v %q, want %q", d.Problems, d.Note, want)
+	}
+}
+
+// The walk up a device certificate's issuers stops after maxDeviceChain
+// steps: a CA the gateway accepts further up is not reached (a chain that
+// long is a loop or a hostile one, and no VPN client sends it).
+func TestReachesAcceptedStopsAtMaxDepth(t *testing.T) {
+	// cas[0] is the root; cas[i] issued by cas[i-1].
+	var cas []*guardCA
+	for i := 0; i <= maxDeviceChain+1; i++ {
+		var parent *guardCA
+		if i > 0 {
+			parent = cas[i-1]
+		}
+		tmpl := &x509.Certificate{Subject: pkix.Name{CommonName: fmt.Sprintf("Device CA level %d", i)}, IsCA: true,
+			BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+		c, k := guardCert(t, tmpl, parent)
+		cas = append(cas, &guardCA{c, k})
+	}
+	last := cas[len(cas)-1]
+	device, _ := guardCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "pc-deep"}}, last)
+	chain := []*x509.Certificate{device}
+	for i := len(cas) - 1; i >= 0; i-- {
+		chain = append(chain, cas[i].cert)
+	}
+	// The device's issuer is step 1; the CA maxDeviceChain steps up is the
+	// last one the walk reads, the one above it is out of reach.
+	for steps := 1; steps <= maxDeviceChain+1; steps++ {
+		name := rdnString(cas[len(cas)-steps].cert.RawSubject)
+		j := &deviceJudge{now: guardTime, acceptable: []string{name}}
+		missing, ok := j.reachesAccepted(chain)
+		if want := steps <= maxDeviceChain; ok != want || missing != nil {
+			t.Errorf("accepted CA %d steps up: reached %t (missing %v), want %t", steps, ok, missing, want)
 		}
 	}
 }
