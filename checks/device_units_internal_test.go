@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Unit tests of device_findings.go's pure parts: which TLS findings are
@@ -198,6 +199,72 @@ func TestReachesAcceptedStopsAtMaxDepth(t *testing.T) {
 		missing, ok := j.reachesAccepted(chain)
 		if want := steps <= maxDeviceChain; ok != want || missing != nil {
 			t.Errorf("accepted CA %d steps up: reached %t (missing %v), want %t", steps, ok, missing, want)
+		}
+	}
+}
+
+// A device intermediate that is not sent with the certificate but that this
+// computer keeps is found there, and named as the one the VPN client will
+// not send.
+func TestReachesAcceptedThroughTheStore(t *testing.T) {
+	root := guardRoot(t, "Device Store Root", nil)
+	ic, ik := guardCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "Device Store Issuing CA"}, IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}, root)
+	device, _ := guardCert(t, &x509.Certificate{Subject: pkix.Name{CommonName: "pc-store"}}, &guardCA{ic, ik})
+	accepts := []string{rdnString(root.cert.RawSubject)}
+
+	j := &deviceJudge{now: guardTime, acceptable: accepts, pool: &trustPool{intermediates: []StoreCert{{Cert: ic, Origin: "store"}}}}
+	if missing, ok := j.reachesAccepted([]*x509.Certificate{device}); !ok || missing != ic {
+		t.Errorf("intermediate in the store: reached %t, missing %v", ok, missing)
+	}
+	// Sent with it: nothing is missing.
+	if missing, ok := j.reachesAccepted([]*x509.Certificate{device, ic}); !ok || missing != nil {
+		t.Errorf("intermediate sent: reached %t, missing %v", ok, missing)
+	}
+	// Nowhere: the gateway's CA is not reached.
+	j.pool = &trustPool{}
+	if missing, ok := j.reachesAccepted([]*x509.Certificate{device}); ok || missing != nil {
+		t.Errorf("intermediate nowhere: reached %t, missing %v", ok, missing)
+	}
+	j.pool = nil
+	if _, ok := j.reachesAccepted([]*x509.Certificate{device}); ok {
+		t.Error("no store: reached")
+	}
+}
+
+// pickIdentity: the newest usable system certificate, wherever it is in
+// the list; the reason counts the usable ones only when there are several.
+func TestPickIdentityRows(t *testing.T) {
+	day := func(n int) time.Time { return guardTime.AddDate(0, 0, n) }
+	const one = "valid now, allowed for client authentication and issued by a CA the gateway accepts"
+	for _, tc := range []struct {
+		name string
+		ds   []DeviceCert
+		want int // index marked, -1 none
+		why  string
+	}{
+		{"one usable", []DeviceCert{{NotBefore: day(-5)}}, 0, one},
+		{"newest first", []DeviceCert{{NotBefore: day(-1)}, {NotBefore: day(-9)}}, 0, one + "; the newest of 2 such certificates"},
+		{"newest last", []DeviceCert{{NotBefore: day(-9)}, {NotBefore: day(-5)}, {NotBefore: day(-1)}}, 2,
+			one + "; the newest of 3 such certificates"},
+		{"newest has a problem", []DeviceCert{{NotBefore: day(-9)}, {NotBefore: day(-1), Problems: []ID{ClientCertExpired}}}, 0, one},
+		{"none usable", []DeviceCert{{NotBefore: day(-1), Problems: []ID{ClientCertUsage}}}, -1, ""},
+		{"given wins", []DeviceCert{{NotBefore: day(-1)}, {NotBefore: day(-9), Source: DeviceGiven, Problems: []ID{ClientCertExpired}}}, 1,
+			"it is the certificate the VPN client was given"},
+	} {
+		for i := range tc.ds {
+			if tc.ds[i].Source == "" {
+				tc.ds[i].Source = DeviceSystem
+			}
+		}
+		pickIdentity(tc.ds)
+		for i, d := range tc.ds {
+			if d.WouldUse != (i == tc.want) {
+				t.Errorf("%s: certificate %d would be used: %t", tc.name, i, d.WouldUse)
+			}
+			if i == tc.want && d.Why != tc.why {
+				t.Errorf("%s: why %q, want %q", tc.name, d.Why, tc.why)
+			}
 		}
 	}
 }
