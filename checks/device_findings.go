@@ -160,7 +160,9 @@ func (r *run) requiredFinding(rep *Report, li *LoginInfo, hs handshakeResult, tf
 			return deviceProblem(d.Problems[0], Fail, &d, hs)
 		}
 	}
-	if len(rep.DeviceCerts) > 0 {
+	// Then the first, from a CA the gateway does not accept (an identity
+	// with no problem and not picked has nothing to explain).
+	if len(rep.DeviceCerts) > 0 && len(rep.DeviceCerts[0].Problems) > 0 {
 		d := rep.DeviceCerts[0]
 		return deviceProblem(d.Problems[0], Fail, &d, hs)
 	}
