@@ -56,6 +56,11 @@ func TestParseFallback(t *testing.T) {
 			if !Lenient(c) || string(c.Raw) != string(der) || c.Subject.CommonName != "odd" || len(c.DNSNames) != tc.wantDNS {
 				t.Errorf("lenient %v, raw kept %v, subject %q, names %v", Lenient(c), string(c.Raw) == string(der), c.Subject.CommonName, c.DNSNames)
 			}
+			// Its key is Go's own type, so that the checks of the key
+			// (weak_key) read it as they read any other certificate's.
+			if _, ok := c.PublicKey.(*ecdsa.PublicKey); !ok {
+				t.Errorf("public key %T", c.PublicKey)
+			}
 			if NamesUnreadable(c) != tc.unreadable {
 				t.Errorf("names unreadable %v, want %v", NamesUnreadable(c), tc.unreadable)
 			}

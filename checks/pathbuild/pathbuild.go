@@ -165,11 +165,9 @@ func (b *builder) addLocal(c Cert) {
 	b.local[k] = append(b.local[k], c)
 }
 
+// record keeps a path. extend stops the search before it once MaxPaths
+// are kept (TestMaxPathsStopsTheSearch).
 func (b *builder) record(p Path) {
-	if len(b.res.Paths) >= b.lim.MaxPaths {
-		b.exhaust = true
-		return
-	}
 	p.Certs = append([]Cert(nil), p.Certs...)
 	b.res.Paths = append(b.res.Paths, p)
 }
