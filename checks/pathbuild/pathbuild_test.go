@@ -348,7 +348,26 @@ var pathTests = []pathTest{
 		},
 		check: func(t *testing.T, r Result, best Path) {
 			wantBest("vpn.example", IssuerMissing)(t, r, best)
-			if best.AIAURL != "http://aia.test/ica.crt" || best.AIAErr == nil {
+			if best.AIAURL != "http://aia.test/ica.crt" || best.AIAErr == nil || best.AIAErr.Error() != "404 Not Found" {
+				t.Errorf("AIA %q %v", best.AIAURL, best.AIAErr)
+			}
+		},
+	},
+	{
+		name: "AIA that downloads another CA's certificate says so",
+		setup: func(t testing.TB) Input {
+			root := issue(t, "Root", nil, nil, true)
+			ica := issue(t, "ICA", nil, root, true)
+			leaf := issue(t, "vpn.example", nil, ica, false)
+			stranger := issue(t, "ICA", nil, root, true) // same name, another key
+			fetch := func(context.Context, *x509.Certificate) ([]*x509.Certificate, string, error) {
+				return []*x509.Certificate{stranger.cert}, "http://aia.test/ica.crt", nil
+			}
+			return Input{Sent: certs(leaf), Roots: store{root.cert}, Fetch: fetch}
+		},
+		check: func(t *testing.T, r Result, best Path) {
+			wantBest("vpn.example", IssuerMissing)(t, r, best)
+			if best.AIAURL != "http://aia.test/ica.crt" || !errors.Is(best.AIAErr, errNotIssuer) {
 				t.Errorf("AIA %q %v", best.AIAURL, best.AIAErr)
 			}
 		},
