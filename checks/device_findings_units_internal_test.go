@@ -109,3 +109,33 @@ func TestRequiredFindingGivenWithoutProblems(t *testing.T) {
 		t.Errorf("with a problem: %+v", f)
 	}
 }
+
+// requiredFinding without a usable identity: the gateway's own answer is
+// kept, and the identity explained is the closest one, from a CA the
+// gateway accepts, before a foreign one.
+func TestRequiredFindingRows(t *testing.T) {
+	r := &run{opts: withDefaults(Options{})}
+	hs := handshakeResult{asked: true, acceptable: []string{"CN=Corp Device CA"}}
+	f := r.requiredFinding(&Report{}, &LoginInfo{Answer: "HTTP 401 (certificate required)"}, hs, nil)
+	if f.ID != ClientCertRequired || f.Cert != -1 || f.Evidence[EvGatewayAnswer] != "HTTP 401 (certificate required)" ||
+		!strings.Contains(f.Detail, "; the gateway said: HTTP 401 (certificate required)") {
+		t.Errorf("with an answer: %+v", f)
+	}
+	f = r.requiredFinding(&Report{}, nil, hs, nil)
+	if _, ok := f.Evidence[EvGatewayAnswer]; ok || strings.Contains(f.Detail, "gateway said") {
+		t.Errorf("without an answer: %+v", f)
+	}
+	rep := &Report{DeviceCerts: []DeviceCert{
+		{Subject: "clean, not picked", Source: DeviceSystem},
+		{Subject: "foreign", Source: DeviceSystem, Problems: []ID{ClientCertUntrust}},
+		{Subject: "expired", Source: DeviceSystem, Problems: []ID{ClientCertExpired}, Note: "expired on 2026-01-01"},
+	}}
+	f = r.requiredFinding(rep, nil, hs, nil)
+	if f.ID != ClientCertExpired || f.Cert != -1 || !strings.Contains(f.Detail, `"expired"`) {
+		t.Errorf("closest identity: %+v", f)
+	}
+	rep.DeviceCerts = rep.DeviceCerts[1:2]
+	if f = r.requiredFinding(rep, nil, hs, nil); f.ID != ClientCertUntrust {
+		t.Errorf("only a foreign identity: %+v", f)
+	}
+}

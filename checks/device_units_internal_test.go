@@ -56,7 +56,7 @@ func TestDeviceProblemRows(t *testing.T) {
 	d := &DeviceCert{Subject: "device-1", Issuer: "Corp Device CA", Note: "expired 3 days ago", MissingCA: "Corp Sub CA", cert: leaf}
 	hs := handshakeResult{acceptable: []string{"Corp Device CA"}}
 	f := deviceProblem(ClientCertChain, Fail, d, hs)
-	if f.ID != ClientCertChain || f.Severity != Fail || f.Title != deviceTitles[ClientCertChain] || f.Evidence[EvMissingCA] != "Corp Sub CA" ||
+	if f.ID != ClientCertChain || f.Severity != Fail || f.Cert != -1 || f.Title != deviceTitles[ClientCertChain] || f.Evidence[EvMissingCA] != "Corp Sub CA" ||
 		f.Evidence[EvUsage] != "" || f.Evidence[EvAcceptedCAs] != acceptedList(hs.acceptable) || f.Evidence[EvRole] != "leaf" ||
 		f.Detail != `device certificate "device-1" (issued by "Corp Device CA"): expired 3 days ago` {
 		t.Errorf("chain: %+v", f)
@@ -248,6 +248,8 @@ func TestPickIdentityRows(t *testing.T) {
 		{"newest last", []DeviceCert{{NotBefore: day(-9)}, {NotBefore: day(-5)}, {NotBefore: day(-1)}}, 2,
 			one + "; the newest of 3 such certificates"},
 		{"newest has a problem", []DeviceCert{{NotBefore: day(-9)}, {NotBefore: day(-1), Problems: []ID{ClientCertExpired}}}, 0, one},
+		{"two usable, one not", []DeviceCert{{NotBefore: day(-9)}, {NotBefore: day(-1), Problems: []ID{ClientCertExpired}}, {NotBefore: day(-5)}}, 2,
+			one + "; the newest of 2 such certificates"},
 		{"none usable", []DeviceCert{{NotBefore: day(-1), Problems: []ID{ClientCertUsage}}}, -1, ""},
 		{"given wins", []DeviceCert{{NotBefore: day(-1)}, {NotBefore: day(-9), Source: DeviceGiven, Problems: []ID{ClientCertExpired}}}, 1,
 			"it is the certificate the VPN client was given"},
@@ -266,5 +268,33 @@ func TestPickIdentityRows(t *testing.T) {
 				t.Errorf("%s: why %q, want %q", tc.name, d.Why, tc.why)
 			}
 		}
+	}
+}
+
+// countUsable counts identities without a problem; sortDevice puts the one
+// the client would use first, then those from an accepted CA by fewest
+// problems, the foreign ones last.
+func TestCountAndSortDevices(t *testing.T) {
+	ds := []DeviceCert{
+		{Subject: "foreign", Problems: []ID{ClientCertUntrust}},
+		{Subject: "two faults", Problems: []ID{ClientCertExpired, ClientCertUsage}},
+		{Subject: "usable, older"},
+		{Subject: "one fault", Problems: []ID{ClientCertExpired}},
+		{Subject: "used", WouldUse: true},
+	}
+	if n := countUsable(ds); n != 2 {
+		t.Errorf("usable: %d, want 2", n)
+	}
+	sortDevice(ds)
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Subject)
+	}
+	want := "used, usable, older, one fault, two faults, foreign"
+	if joinWith(got, ", ") != want {
+		t.Errorf("order %q, want %q", joinWith(got, ", "), want)
+	}
+	if joinWith(nil, ", ") != "" || joinWith([]string{"a"}, ", ") != "a" {
+		t.Error("joinWith of none or one")
 	}
 }

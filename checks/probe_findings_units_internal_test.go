@@ -149,3 +149,24 @@ func TestOfferedLeafRows(t *testing.T) {
 		t.Errorf("unreadable DER: %v", got)
 	}
 }
+
+// permissiveOutcome says what the older handshake met, in that order of
+// precedence; unreadableCert is about what was sent, not a chain position.
+func TestPermissiveOutcomeRows(t *testing.T) {
+	for _, tc := range []struct {
+		res  PermissiveResult
+		want string
+	}{
+		{PermissiveResult{Alert: 40, Hangup: true, Error: "x"}, "alert " + alertName(40)},
+		{PermissiveResult{Hangup: true, Error: "x"}, "the server closed the connection"},
+		{PermissiveResult{Error: "read: connection timed out"}, "read: connection timed out"},
+		{PermissiveResult{ServerHello: true}, "no certificate was sent"},
+	} {
+		if got := permissiveOutcome(tc.res); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.res, got, tc.want)
+		}
+	}
+	f := unreadableCert(errors.New("x509: malformed certificate"))
+	checkTLSFinding(t, "unreadable", f, Unclassified, []string{"cannot be read: x509: malformed certificate"},
+		map[string]string{EvError: "x509: malformed certificate"})
+}

@@ -45,7 +45,8 @@ func (r *run) judgeOutdated(p path, pool *trustPool, fs []Finding, now time.Time
 		return fs
 	}
 	set := r.publicSet()
-	at, root := -1, (*StoreCert)(nil)
+	var at int // where the chain reaches the public root: the links from there up are the store's fault
+	var root *StoreCert
 	for i, l := range p.links {
 		if i == 0 {
 			continue // a leaf is never a root

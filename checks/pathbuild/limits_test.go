@@ -116,3 +116,21 @@ func TestWrongAuthorityKeyIDStillChains(t *testing.T) {
 		t.Errorf("%+v", r.Paths)
 	}
 }
+
+// Among failing paths of the same end and length, the one made of what the
+// server sent ranks first: its last certificate counts too (only a trusted
+// path's anchor is not the server's to send).
+func TestRankPrefersWhatWasSentOnFailingPaths(t *testing.T) {
+	c := &x509.Certificate{Raw: []byte{1}}
+	borrowedLast := Path{Certs: []Cert{{Cert: c, Kind: Sent}, {Cert: c, Kind: Intermediate}}, End: IssuerMissing}
+	sentLast := Path{Certs: []Cert{{Cert: c, Kind: Sent}, {Cert: c, Kind: Sent}}, End: IssuerMissing}
+	if got := Rank([]Path{borrowedLast, sentLast}, []int{0, 0}); got[0] != 1 {
+		t.Errorf("order %v: the path the server sent should come first", got)
+	}
+	// A trusted path's anchor comes from the store and is not counted.
+	storeAnchor := Path{Certs: []Cert{{Cert: c, Kind: Sent}, {Cert: c, Kind: Root}}, End: Trusted}
+	aiaMiddle := Path{Certs: []Cert{{Cert: c, Kind: AIA}, {Cert: c, Kind: Root}}, End: Trusted}
+	if borrowed(storeAnchor) != 0 || borrowed(aiaMiddle) != 1 || borrowed(borrowedLast) != 1 || borrowed(sentLast) != 0 {
+		t.Errorf("borrowed: %d %d %d %d", borrowed(storeAnchor), borrowed(aiaMiddle), borrowed(borrowedLast), borrowed(sentLast))
+	}
+}
