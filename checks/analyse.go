@@ -23,6 +23,7 @@ const (
 	appleMaxDays  = 825
 	publicMaxDays = 398
 	minRSABits    = 2048
+	minECBits     = 224 // P-192 is refused; P-224 is Go's smallest
 )
 
 func role(i, n int, c *x509.Certificate) string {
@@ -289,6 +290,19 @@ func checkKeys(links []link) []Finding {
 			r := role(i, len(links), l.cert)
 			f := newFinding(WeakKey, Fail, fmt.Sprintf("the %s certificate's key is too short", r),
 				fmt.Sprintf("%q has an RSA key of %d bits; at least %d are required", displayName(l.cert.Subject), k.N.BitLen(), minRSABits), i)
+			certEvidence(&f, l.cert, r)
+			f.Evidence[EvKey] = keyDescription(l.cert)
+			out = append(out, f)
+		}
+		// P-192 (read by pathbuild, curves.go): 96-bit security. OpenSSL
+		// refuses keys under 112 bits at its default security level 2
+		// ("ca key too small", SSL_CTX_set_security_level(3)); Windows'
+		// CNG verifies ECDSA only on P-256, P-384 and P-521.
+		if k, ok := l.cert.PublicKey.(*ecdsa.PublicKey); ok && k.Curve.Params().BitSize < minECBits {
+			r := role(i, len(links), l.cert)
+			f := newFinding(WeakKey, Fail, fmt.Sprintf("the %s certificate's key is too short", r),
+				fmt.Sprintf("%q has an ECDSA key on %s (%d-bit security); VPN clients need P-256 or stronger", displayName(l.cert.Subject),
+					k.Curve.Params().Name, k.Curve.Params().BitSize/2), i)
 			certEvidence(&f, l.cert, r)
 			f.Evidence[EvKey] = keyDescription(l.cert)
 			out = append(out, f)

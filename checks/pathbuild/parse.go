@@ -8,11 +8,12 @@ import (
 )
 
 // ParseCertificate reads a DER certificate with crypto/x509 and, for what
-// Go refuses (a P-192 key, a negative serial, an IP SAN of the wrong
-// length, odd string encodings), with zcrypto's x509, so that the user
-// hears what is wrong with the certificate rather than "unreadable". The
-// fields the checks use are copied over; the key stays nil when Go has no
-// type for it (CheckSignature then asks zcrypto).
+// Go refuses (a negative serial, an IP SAN of the wrong length, odd string
+// encodings), with zcrypto's x509, so that the user hears what is wrong
+// with the certificate rather than "unreadable". The fields the checks use
+// are copied over; the key stays nil when Go has no type for it
+// (CheckSignature then asks zcrypto). A P-192 key, which neither reads, is
+// read by parseUnknownCurve (curves.go).
 func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	c, err := x509.ParseCertificate(der)
 	if err == nil {
@@ -20,6 +21,9 @@ func ParseCertificate(der []byte) (*x509.Certificate, error) {
 	}
 	if c, zerr := parseZ(der); zerr == nil {
 		return c, nil
+	}
+	if c, cerr, ok := parseUnknownCurve(der); ok {
+		return c, cerr
 	}
 	stripped, ok := withoutSAN(der)
 	if !ok {
@@ -86,22 +90,9 @@ var oidSAN = asn1.ObjectIdentifier{2, 5, 29, 17}
 // certificate without readable names is valid for no host. The signature
 // no longer matches the copy; the caller restores the original bytes.
 func withoutSAN(der []byte) ([]byte, bool) {
-	var cert struct {
-		TBS    asn1.RawValue
-		SigAlg asn1.RawValue
-		Sig    asn1.RawValue
-	}
-	if rest, err := asn1.Unmarshal(der, &cert); err != nil || len(rest) > 0 {
+	fields, wrap, ok := tbsFields(der)
+	if !ok {
 		return nil, false
-	}
-	var fields []asn1.RawValue
-	for rest := cert.TBS.Bytes; len(rest) > 0; {
-		var f asn1.RawValue
-		var err error
-		if rest, err = asn1.Unmarshal(rest, &f); err != nil {
-			return nil, false
-		}
-		fields = append(fields, f)
 	}
 	dropped := false
 	for i, f := range fields {
@@ -123,21 +114,46 @@ func withoutSAN(der []byte) ([]byte, bool) {
 		}
 		seq, _ := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: kept})
 		fields[i] = asn1.RawValue{Class: asn1.ClassContextSpecific, Tag: 3, IsCompound: true, Bytes: seq}
-		fields[i].FullBytes = nil
 	}
 	if !dropped {
 		return nil, false
 	}
-	var tbs []byte
-	for _, f := range fields {
-		b, err := asn1.Marshal(f)
-		if err != nil {
-			return nil, false
-		}
-		tbs = append(tbs, b...)
+	return wrap(fields)
+}
+
+// tbsFields splits a certificate's to-be-signed part into its fields, and
+// returns wrap, which encodes a certificate from (changed) fields with the
+// original signature algorithm and signature.
+func tbsFields(der []byte) (fields []asn1.RawValue, wrap func([]asn1.RawValue) ([]byte, bool), ok bool) {
+	var cert struct {
+		TBS    asn1.RawValue
+		SigAlg asn1.RawValue
+		Sig    asn1.RawValue
 	}
-	tbsDER, err1 := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: tbs})
-	out, err2 := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true,
-		Bytes: append(append(tbsDER, cert.SigAlg.FullBytes...), cert.Sig.FullBytes...)})
-	return out, err1 == nil && err2 == nil
+	if rest, err := asn1.Unmarshal(der, &cert); err != nil || len(rest) > 0 {
+		return nil, nil, false
+	}
+	for rest := cert.TBS.Bytes; len(rest) > 0; {
+		var f asn1.RawValue
+		var err error
+		if rest, err = asn1.Unmarshal(rest, &f); err != nil {
+			return nil, nil, false
+		}
+		fields = append(fields, f)
+	}
+	wrap = func(fields []asn1.RawValue) ([]byte, bool) {
+		var tbs []byte
+		for _, f := range fields {
+			b, err := asn1.Marshal(f)
+			if err != nil {
+				return nil, false
+			}
+			tbs = append(tbs, b...)
+		}
+		tbsDER, err1 := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true, Bytes: tbs})
+		out, err2 := asn1.Marshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSequence, IsCompound: true,
+			Bytes: append(append(tbsDER, cert.SigAlg.FullBytes...), cert.Sig.FullBytes...)})
+		return out, err1 == nil && err2 == nil
+	}
+	return fields, wrap, true
 }
