@@ -346,9 +346,9 @@ func parseDERs(data []byte) ([]*x509.Certificate, error) {
 }
 
 // ParseCertificate reads one DER certificate, falling back to zcrypto's
-// parser for what crypto/x509 refuses (MD5 or DSA signatures, P-192 keys
-// through pathbuild's own reading,
-// odd encodings), so the checks can name what is wrong with it.
+// parser for what crypto/x509 refuses (MD5 or DSA signatures, odd
+// encodings) and reading P-192 keys itself (pathbuild/curves.go), so the
+// checks can name what is wrong with it.
 func ParseCertificate(der []byte) (*x509.Certificate, error) { return pathbuild.ParseCertificate(der) }
 
 // describe turns a path into the report's chain.
