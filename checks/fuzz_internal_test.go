@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ocsp"
+
+	"github.com/vpndoctor/vpndoctor/internal/vpnlab"
 )
 
 // Fuzz targets of the engine: whatever a server sends (certificates, OCSP
@@ -53,6 +55,9 @@ func FuzzAnalyseChain(f *testing.F) {
 	f.Add(append(append([]byte{}, p.leaf.Raw...), p.issuer.Raw...), "10.1.2.3")
 	f.Add(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: p.leaf.Raw}), "other.example.org")
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), "")
+	// A P-192 CA and its leaf (pathbuild's own reading of the key).
+	p192 := vpnlab.NewCurveCA(f, "prime192v1")
+	f.Add(append(append([]byte{}, p192.Leaf...), p192.Root...), "vpn.example")
 	f.Fuzz(func(t *testing.T, data []byte, host string) {
 		certs, err := ParseCertificates(data)
 		if err != nil || len(certs) == 0 {
