@@ -281,6 +281,7 @@ func TestCountAndSortDevices(t *testing.T) {
 		{Subject: "usable, older"},
 		{Subject: "one fault", Problems: []ID{ClientCertExpired}},
 		{Subject: "used", WouldUse: true},
+		{Subject: "one fault too", Problems: []ID{ClientCertUsage}},
 	}
 	if n := countUsable(ds); n != 2 {
 		t.Errorf("usable: %d, want 2", n)
@@ -290,7 +291,8 @@ func TestCountAndSortDevices(t *testing.T) {
 	for _, d := range ds {
 		got = append(got, d.Subject)
 	}
-	want := "used, usable, older, one fault, two faults, foreign"
+	// Equals keep their order (the store's).
+	want := "used, usable, older, one fault, one fault too, two faults, foreign"
 	if joinWith(got, ", ") != want {
 		t.Errorf("order %q, want %q", joinWith(got, ", "), want)
 	}
