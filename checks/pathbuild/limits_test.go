@@ -134,3 +134,27 @@ func TestRankPrefersWhatWasSentOnFailingPaths(t *testing.T) {
 		t.Errorf("borrowed: %d %d %d %d", borrowed(storeAnchor), borrowed(aiaMiddle), borrowed(borrowedLast), borrowed(sentLast))
 	}
 }
+
+// Candidates whose key id matches the certificate's authority key id are
+// tried first, whatever order the server sent them in: once the right one
+// has signed, a same-named CA with another key id costs no signature check
+// (two candidates are enough for the order to matter).
+func TestKeyIDMatchTriedFirst(t *testing.T) {
+	root := issue(t, "Root", nil, nil, true)
+	ica := issue(t, "ICA", nil, root, true)
+	other := issue(t, "ICA", nil, root, true) // same name, another key and key id
+	leaf := issue(t, "vpn.example", nil, ica, false)
+	if string(leaf.cert.AuthorityKeyId) != string(ica.cert.SubjectKeyId) || string(other.cert.SubjectKeyId) == string(ica.cert.SubjectKeyId) {
+		t.Fatal("key ids: the case tests nothing")
+	}
+	right := Build(context.Background(), Input{Sent: certs(leaf, ica, other), Roots: store{root.cert}})
+	wrong := Build(context.Background(), Input{Sent: certs(leaf, other, ica), Roots: store{root.cert}})
+	for _, r := range []Result{right, wrong} {
+		if len(r.Paths) != 1 || r.Paths[0].End != Trusted || r.Paths[0].Certs[1].Cert != ica.cert {
+			t.Fatalf("paths %+v", r.Paths)
+		}
+	}
+	if right.SignatureChecks != wrong.SignatureChecks {
+		t.Errorf("signature checks: %d sent in order, %d with the other CA first", right.SignatureChecks, wrong.SignatureChecks)
+	}
+}
