@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -11,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vpndoctor/vpndoctor/checks/pathbuild"
+	"github.com/vpndoctor/vpndoctor/internal/vpnlab"
 )
 
 // Table tests over analyse.go's pure checks, one row per boundary: each
@@ -351,6 +356,33 @@ func TestRoleRows(t *testing.T) {
 	for _, tc := range tests {
 		if got := role(tc.i, tc.n, tc.c); got != tc.want {
 			t.Errorf("role(%d, %d, %q) = %q, want %q", tc.i, tc.n, tc.c.Subject.CommonName, got, tc.want)
+		}
+	}
+}
+
+// checkKeys on ECDSA keys: P-192 (read by pathbuild) is weak; P-224, the
+// smallest curve Go reads, and P-256 are not flagged.
+func TestCheckKeysECDSARows(t *testing.T) {
+	p192, err := pathbuild.ParseCertificate(vpnlab.NewCurveCA(t, "prime192v1").Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		c    *x509.Certificate
+		weak bool
+	}{
+		{"P-192", p192, true},
+		{"P-224", &x509.Certificate{PublicKey: &ecdsa.PublicKey{Curve: elliptic.P224()}}, false},
+		{"P-256", &x509.Certificate{PublicKey: &ecdsa.PublicKey{Curve: elliptic.P256()}}, false},
+	} {
+		fs := checkKeys(linksOf(tc.c))
+		if (len(fs) == 1) != tc.weak || len(fs) > 1 {
+			t.Errorf("%s: %+v", tc.name, fs)
+			continue
+		}
+		if tc.weak && (fs[0].Evidence[EvKey] != "ECDSA P-192" || !strings.Contains(fs[0].Detail, "on P-192 (96-bit security)")) {
+			t.Errorf("%s: %+v", tc.name, fs[0])
 		}
 	}
 }
