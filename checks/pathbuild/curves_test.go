@@ -62,3 +62,22 @@ func TestUnknownCurveNamed(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A certificate cut short before its key, or with nothing in its
+// to-be-signed part, is an error, never a panic.
+func TestUnknownCurveTruncated(t *testing.T) {
+	der := vpnlab.NewCurveCA(t, "prime192v1").Root
+	fields, wrap, ok := tbsFields(der)
+	if !ok || len(fields) < 7 || fields[0].Tag != 0 {
+		t.Fatalf("fields %d, ok %v", len(fields), ok)
+	}
+	for _, n := range []int{0, 1, 6} { // none; the version alone; everything up to the subject
+		cut, ok := wrap(fields[:n])
+		if !ok {
+			t.Fatal("wrap")
+		}
+		if c, err := ParseCertificate(cut); err == nil {
+			t.Errorf("%d fields: read as %v", n, c.Subject)
+		}
+	}
+}
