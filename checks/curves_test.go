@@ -1,3 +1,5 @@
+//go:build linux
+
 package checks_test
 
 import (
@@ -10,6 +12,8 @@ import (
 	"github.com/vpndoctor/vpndoctor/checks"
 	"github.com/vpndoctor/vpndoctor/internal/vpnlab"
 )
+
+// Linux only, as probe_test.go: the permissive probe and openssl.
 
 // curveServer serves ca's leaf and ca's root after it.
 func curveServer(t *testing.T, ca vpnlab.CurveCA) string {
