@@ -58,8 +58,14 @@ open(sys.argv[2], "w").close()
 time.sleep(float(sys.argv[3]))
 ' "$lock" "$tmp/held" "$hold" &
   locker=$!
-  for _ in $(seq 100); do [ -e "$tmp/held" ] && break; sleep 0.1; done
-  [ -e "$tmp/held" ] || { echo "test-ensure-debs: FAIL: could not take $lock" >&2; exit 1; }
+  # Another apt may hold the lock right now (a machine upgrading itself):
+  # the holder waits its turn, as apt does, up to 15 minutes.
+  for i in $(seq 9000); do
+    [ -e "$tmp/held" ] && break
+    [ "$i" -eq 50 ] && echo "test-ensure-debs: $lock is held by another process; waiting for it"
+    sleep 0.1
+  done
+  [ -e "$tmp/held" ] || { echo "test-ensure-debs: FAIL: could not take $lock in 15 minutes" >&2; exit 1; }
   start=$(date +%s)
   scripts/ensure-debs.sh "$pkg" >"$tmp/log" 2>&1 || rc=$?
   took=$(($(date +%s) - start))
