@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vpndoctor/vpndoctor/checks"
+	"github.com/vpndoctor/vpndoctor/internal/vpnlab"
 )
 
 // serveTLS runs a TLS server on loopback that sends chain (DER, leaf
@@ -13,21 +14,8 @@ import (
 // returns it as a target to diagnose.
 func serveTLS(t *testing.T, key crypto.Signer, chain ...[]byte) checks.Target {
 	t.Helper()
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: chain, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _ = c.(*tls.Conn).Handshake(); c.Close() }()
-		}
-	}()
-	target, err := checks.ParseTarget(ln.Addr().String())
+	addr := vpnlab.ServeHandshakes(t, tls.Certificate{Certificate: chain, PrivateKey: key})
+	target, err := checks.ParseTarget(addr)
 	if err != nil {
 		t.Fatal(err)
 	}

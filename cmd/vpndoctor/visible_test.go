@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vpndoctor/vpndoctor/internal/vpnlab"
 )
 
 // rawHidden reports the first character of out that no terminal may be
@@ -53,21 +55,7 @@ func hostileGateway(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _ = c.(*tls.Conn).Handshake(); c.Close() }()
-		}
-	}()
-	return ln.Addr().String()
+	return vpnlab.ServeHandshakes(t, tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key})
 }
 
 // isolatedHome keeps the machine's own VPN profiles and settings out.
