@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"errors"
 	"math/big"
+	"sync"
 )
 
 // Keys on elliptic curves crypto/x509 does not know. Go and zcrypto refuse
@@ -40,8 +41,9 @@ var unknownCurves = map[string]string{
 // goCurves are the curves crypto/x509 reads: P-224, P-256, P-384, P-521.
 var goCurves = map[string]bool{"1.3.132.0.33": true, "1.2.840.10045.3.1.7": true, "1.3.132.0.34": true, "1.3.132.0.35": true}
 
-// p192 is NIST P-192 (SEC 2 secp192r1, FIPS 186-4 D.1.2.1).
-var p192 = func() *elliptic.CurveParams {
+// p192 is NIST P-192 (SEC 2 secp192r1, FIPS 186-4 D.1.2.1), made when a
+// certificate first needs it, not at every start of the program.
+var p192 = sync.OnceValue(func() *elliptic.CurveParams {
 	hex := func(s string) *big.Int { n, _ := new(big.Int).SetString(s, 16); return n }
 	return &elliptic.CurveParams{Name: "P-192", BitSize: 192,
 		P:  hex("fffffffffffffffffffffffffffffffeffffffffffffffff"),
@@ -49,11 +51,11 @@ var p192 = func() *elliptic.CurveParams {
 		B:  hex("64210519e59c80e70fa7e9ab72243049feb8deecc146b9b1"),
 		Gx: hex("188da80eb03090f67cbf20eb43a18800f4ff0afd82ff1012"),
 		Gy: hex("07192b95ffc8da78631011ed6b24cdd573f977a11e794811")}
-}()
+})
 
 // placeholderSPKI is a P-256 key Go can read, put in the place of the one
 // it cannot so that the rest of the certificate is parsed by Go itself.
-var placeholderSPKI = func() []byte {
+var placeholderSPKI = sync.OnceValue(func() []byte {
 	x, y := elliptic.P256().Params().Gx, elliptic.P256().Params().Gy
 	pt := make([]byte, 65)
 	pt[0] = 4
@@ -63,7 +65,7 @@ var placeholderSPKI = func() []byte {
 	der, _ := asn1.Marshal(spki{Algorithm: pkix.AlgorithmIdentifier{Algorithm: oidECPublicKey, Parameters: asn1.RawValue{FullBytes: params}},
 		Key: asn1.BitString{Bytes: pt, BitLength: len(pt) * 8}})
 	return der
-}()
+})
 
 type spki struct {
 	Algorithm pkix.AlgorithmIdentifier
@@ -121,11 +123,11 @@ func parseUnknownCurve(der []byte) (c *x509.Certificate, err error, ok bool) {
 	if !curve.Equal(oidP192) {
 		return nil, ErrUnknownCurve{name}, true
 	}
-	x, y := elliptic.Unmarshal(p192, point) //nolint:staticcheck // the only way to read a point of a custom curve
+	x, y := elliptic.Unmarshal(p192(), point) //nolint:staticcheck // the only way to read a point of a custom curve
 	if x == nil {
 		return nil, errors.New("its P-192 key is not a point of the curve"), true
 	}
-	fields[at] = asn1.RawValue{FullBytes: placeholderSPKI}
+	fields[at] = asn1.RawValue{FullBytes: placeholderSPKI()}
 	copyDER, mok := wrap(fields)
 	if !mok {
 		return nil, nil, false
@@ -139,7 +141,7 @@ func parseUnknownCurve(der []byte) (c *x509.Certificate, err error, ok bool) {
 		return nil, nil, false
 	}
 	c.Raw, c.RawTBSCertificate, c.Signature, c.RawSubjectPublicKeyInfo = der, orig.tbs, orig.sig, rawKey
-	c.PublicKey = &ecdsa.PublicKey{Curve: p192, X: x, Y: y}
+	c.PublicKey = &ecdsa.PublicKey{Curve: p192(), X: x, Y: y}
 	c.Version = lenientVersion
 	return c, nil, true
 }
