@@ -286,29 +286,36 @@ func keyDescription(c *x509.Certificate) string {
 func checkKeys(links []link) []Finding {
 	var out []Finding
 	for i, l := range links {
-		if k, ok := l.cert.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < minRSABits {
-			r := role(i, len(links), l.cert)
-			f := newFinding(WeakKey, Fail, fmt.Sprintf("the %s certificate's key is too short", r),
-				fmt.Sprintf("%q has an RSA key of %d bits; at least %d are required", displayName(l.cert.Subject), k.N.BitLen(), minRSABits), i)
-			certEvidence(&f, l.cert, r)
-			f.Evidence[EvKey] = keyDescription(l.cert)
-			out = append(out, f)
+		detail := weakKey(l.cert)
+		if detail == "" {
+			continue
 		}
-		// P-192 (read by pathbuild, curves.go): 96-bit security. OpenSSL
-		// refuses keys under 112 bits at its default security level 2
-		// ("ca key too small", SSL_CTX_set_security_level(3)); Windows'
-		// CNG verifies ECDSA only on P-256, P-384 and P-521.
-		if k, ok := l.cert.PublicKey.(*ecdsa.PublicKey); ok && k.Curve.Params().BitSize < minECBits {
-			r := role(i, len(links), l.cert)
-			f := newFinding(WeakKey, Fail, fmt.Sprintf("the %s certificate's key is too short", r),
-				fmt.Sprintf("%q has an ECDSA key on %s (%d-bit security); VPN clients need P-256 or stronger", displayName(l.cert.Subject),
-					k.Curve.Params().Name, k.Curve.Params().BitSize/2), i)
-			certEvidence(&f, l.cert, r)
-			f.Evidence[EvKey] = keyDescription(l.cert)
-			out = append(out, f)
-		}
+		r := role(i, len(links), l.cert)
+		f := newFinding(WeakKey, Fail, fmt.Sprintf("the %s certificate's key is too short", r), detail, i)
+		certEvidence(&f, l.cert, r)
+		f.Evidence[EvKey] = keyDescription(l.cert)
+		out = append(out, f)
 	}
 	return out
+}
+
+// weakKey says why c's key is too short for VPN clients, or "".
+func weakKey(c *x509.Certificate) string {
+	switch k := c.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < minRSABits {
+			return fmt.Sprintf("%q has an RSA key of %d bits; at least %d are required", displayName(c.Subject), k.N.BitLen(), minRSABits)
+		}
+	case *ecdsa.PublicKey:
+		// P-192 (read by pathbuild, curves.go): 96-bit security. OpenSSL
+		// refuses keys under 112 bits at its default security level 2
+		// ("ca key too small"; man SSL_CTX_set_security_level); Windows'
+		// CNG verifies ECDSA only on P-256, P-384 and P-521.
+		if p := k.Curve.Params(); p.BitSize < minECBits {
+			return fmt.Sprintf("%q has an ECDSA key on %s (%d-bit security); VPN clients need P-256 or stronger", displayName(c.Subject), p.Name, p.BitSize/2)
+		}
+	}
+	return ""
 }
 
 var ekuNames = map[x509.ExtKeyUsage]string{
